@@ -1,0 +1,104 @@
+"""Input parsing shared by the endpoints: coordinates, bounding boxes."""
+
+from __future__ import annotations
+
+import math
+
+from django.contrib.gis.geos import GEOSGeometry, Point
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from geo_meldpunt.core.geo import WGS84, make_point
+
+
+class CoordinateField(serializers.FloatField):
+    """A float that must be a finite number (NaN and Infinity are not places)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            self.fail("invalid")
+        return value
+
+
+class LatField(CoordinateField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -90)
+        kwargs.setdefault("max_value", 90)
+        super().__init__(**kwargs)
+
+
+class LonField(CoordinateField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -180)
+        kwargs.setdefault("max_value", 180)
+        super().__init__(**kwargs)
+
+
+class PointLocationField(serializers.Field):
+    """A GeoJSON Point object, or its JSON text (as sent in a multipart form)."""
+
+    default_error_messages = {
+        "invalid": _("Give the location as a GeoJSON Point with [longitude, latitude]."),
+    }
+
+    def to_internal_value(self, data):
+        import json
+
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                self.fail("invalid")
+        if not isinstance(data, dict) or data.get("type") != "Point":
+            self.fail("invalid")
+        coords = data.get("coordinates")
+        if (
+            not isinstance(coords, list | tuple)
+            or len(coords) != 2
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) and math.isfinite(c) for c in coords)
+        ):
+            self.fail("invalid")
+        lon, lat = float(coords[0]), float(coords[1])
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            self.fail("invalid")
+        return Point(lon, lat, srid=WGS84)
+
+    def to_representation(self, value: GEOSGeometry):
+        return {"type": "Point", "coordinates": [value.x, value.y]}
+
+
+def point_from(attrs: dict, *, required: bool) -> Point | None:
+    """The point of an input with either lat+lon or location; raises a field error otherwise."""
+    location = attrs.pop("location", None)
+    lat, lon = attrs.pop("lat", None), attrs.pop("lon", None)
+    if location is not None:
+        return location
+    if lat is None and lon is None:
+        if required:
+            raise serializers.ValidationError({"location": [_("Show on the map where it is.")]})
+        return None
+    if lat is None:
+        raise serializers.ValidationError({"lat": [_("Give the latitude together with the longitude.")]})
+    if lon is None:
+        raise serializers.ValidationError({"lon": [_("Give the longitude together with the latitude.")]})
+    return make_point(lon=lon, lat=lat)
+
+
+def parse_bbox(raw: str) -> tuple[float, float, float, float]:
+    message = _("Give bbox as minlon,minlat,maxlon,maxlat (WGS84 degrees).")
+    parts = raw.split(",")
+    if len(parts) != 4:
+        raise serializers.ValidationError({"bbox": [message]})
+    try:
+        minlon, minlat, maxlon, maxlat = (float(p) for p in parts)
+    except ValueError:
+        raise serializers.ValidationError({"bbox": [message]}) from None
+    values = (minlon, minlat, maxlon, maxlat)
+    if (
+        not all(math.isfinite(v) for v in values)
+        or not (-180 <= minlon < maxlon <= 180)
+        or not (-90 <= minlat < maxlat <= 90)
+    ):
+        raise serializers.ValidationError({"bbox": [message]})
+    return values

@@ -1,0 +1,293 @@
+"""Input and output shapes of the public API. No personal data is ever in an output serializer here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from geo_meldpunt.core.errors import ApplicationError
+from geo_meldpunt.reports.models import Category, Channel, Kind, Report, ReportEvent
+from geo_meldpunt.reports.photos import photo_prepare
+
+from .fields import LatField, LonField, PointLocationField, point_from
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+class CategorySlugField(serializers.SlugRelatedField):
+    default_error_messages = {
+        "does_not_exist": _("Unknown category “{value}”."),
+        "invalid": _("Unknown category."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        kwargs.setdefault("queryset", Category.objects.filter(active=True).select_related("parent", "department"))
+        super().__init__(**kwargs)
+
+
+def current_language() -> str:
+    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return lang if lang in LANGUAGE_CODES else settings.LANGUAGE_CODE[:2]
+
+
+# --- Categories --------------------------------------------------------------------------------------------
+
+
+class CategoryOutput(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "parent", "kinds", "is_public", "duplicate_radius_m"]
+
+    def get_name(self, obj: Category) -> str:
+        return obj.localized_name()
+
+
+# --- Creating a report -----------------------------------------------------------------------------------
+
+
+class ReportCreateInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    category = CategorySlugField()
+    lat = LatField(required=False)
+    lon = LonField(required=False)
+    location = PointLocationField(required=False)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=settings.REPORTS_DESCRIPTION_MAX_LENGTH)
+    impact = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.WEB)
+    reporter_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reporter_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    reporter_phone = serializers.RegexField(
+        r"^\+?[0-9 ()./-]{6,40}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid": _("Give a phone number with digits only (spaces, + and / are fine).")},
+    )
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    photos = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False),
+        required=False,
+        max_length=settings.REPORTS_PHOTO_MAX_COUNT,
+        error_messages={
+            "max_length": _("Add at most {max_length} photos."),
+        },
+    )
+
+    def validate_photos(self, files):
+        prepared = []
+        for upload in files:
+            try:
+                prepared.append(photo_prepare(upload))
+            except ApplicationError as error:
+                raise serializers.ValidationError(error.message) from None
+        return prepared
+
+    def validate(self, attrs):
+        attrs["point"] = point_from(attrs, required=False)
+        attrs.setdefault("language", current_language())
+        attrs.setdefault("photos", [])
+        return attrs
+
+    def to_internal_value(self, data):
+        # Multipart forms send photos as repeated "photos" parts; QueryDict.getlist keeps them all.
+        if hasattr(data, "getlist") and "photos" in data:
+            data = data.copy()
+            photos = data.getlist("photos")
+            data = {key: data.get(key) for key in data}
+            data["photos"] = photos
+        return super().to_internal_value(data)
+
+
+class DepartmentOutput(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.SerializerMethodField()
+    is_external = serializers.BooleanField()
+
+    def get_name(self, obj) -> str:
+        return obj.localized_name()
+
+
+class ZoneOutput(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    zone_type = serializers.CharField()
+
+
+def tracking_url(report: Report) -> str:
+    return f"{settings.MELDPUNT_PUBLIC_URL.rstrip('/')}/volg/{report.tracking_token}/"
+
+
+class ReportCreatedOutput(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    status_display = serializers.CharField(source="get_status_display")
+    department = DepartmentOutput()
+    zone = ZoneOutput(allow_null=True)
+    tracking_url = serializers.SerializerMethodField()
+    tracking_token = serializers.CharField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "reference",
+            "kind",
+            "category",
+            "status",
+            "status_display",
+            "department",
+            "zone",
+            "routing_reason",
+            "tracking_token",
+            "tracking_url",
+            "created_at",
+        ]
+
+    def get_tracking_url(self, obj: Report) -> str:
+        return tracking_url(obj)
+
+
+# --- Public reads ----------------------------------------------------------------------------------------
+
+
+class PublicReportFeature(GeoFeatureModelSerializer):
+    """What anyone may see of a report: no name, e-mail, phone, description or tracking token."""
+
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category_name = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display")
+    department = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        geo_field = "point"
+        id_field = False
+        fields = [
+            "reference",
+            "kind",
+            "category",
+            "category_name",
+            "status",
+            "status_display",
+            "department",
+            "address",
+            "created_at",
+        ]
+
+    def get_category_name(self, obj: Report) -> str:
+        return obj.category.localized_name()
+
+    def get_department(self, obj: Report) -> str:
+        return obj.department.localized_name()
+
+
+class DuplicateCandidateFeature(PublicReportFeature):
+    distance_m = serializers.SerializerMethodField()
+
+    class Meta(PublicReportFeature.Meta):
+        fields = [*PublicReportFeature.Meta.fields, "distance_m"]
+
+    def get_distance_m(self, obj) -> float:
+        return round(obj.distance.m, 1)
+
+
+class PublicListQuery(serializers.Serializer):
+    bbox = serializers.CharField(required=False)
+    category = serializers.SlugField(required=False)
+    status = serializers.CharField(required=False)
+
+    def validate_status(self, value: str) -> list[str]:
+        from geo_meldpunt.reports.models import Status
+
+        statuses = [s.strip() for s in value.split(",") if s.strip()]
+        unknown = [s for s in statuses if s not in Status.values]
+        if unknown:
+            raise serializers.ValidationError(_("Unknown status: %(statuses)s.") % {"statuses": ", ".join(unknown)})
+        return statuses
+
+
+class PointQuery(serializers.Serializer):
+    lat = LatField()
+    lon = LonField()
+    category = CategorySlugField()
+
+    def validate(self, attrs):
+        attrs["point"] = point_from(attrs, required=True)
+        return attrs
+
+
+# --- Following and tracking ----------------------------------------------------------------------------
+
+
+class FollowInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+class HistoryOutput(serializers.ModelSerializer):
+    status = serializers.CharField(source="to_status")
+    status_display = serializers.CharField(source="get_to_status_display")
+    department = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportEvent
+        fields = ["created_at", "event_type", "status", "status_display", "department", "note"]
+
+    def get_department(self, obj: ReportEvent) -> str | None:
+        return obj.department.localized_name() if obj.department_id else None
+
+
+class TrackOutput(serializers.ModelSerializer):
+    """What the holder of the tracking link sees: their report, without the reporter's contact details."""
+
+    category = CategoryOutput()
+    status_display = serializers.CharField(source="get_status_display")
+    kind_display = serializers.CharField(source="get_kind_display")
+    department = DepartmentOutput()
+    location = PointLocationField(source="point", allow_null=True)
+    photos = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "reference",
+            "kind",
+            "kind_display",
+            "category",
+            "status",
+            "status_display",
+            "department",
+            "location",
+            "address",
+            "description",
+            "impact",
+            "created_at",
+            "photos",
+            "history",
+        ]
+
+    def get_photos(self, obj: Report) -> list[str]:
+        request = self.context.get("request")
+        urls = [p.image.url for p in obj.photos.all()]
+        return [request.build_absolute_uri(u) for u in urls] if request else urls
+
+    def get_history(self, obj: Report) -> list[dict]:
+        return HistoryOutput(self.context["history"], many=True).data
+
+
+class RoutingPreviewOutput(serializers.Serializer):
+    department = DepartmentOutput()
+    zone = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+    routable = serializers.BooleanField()
+
+    def get_zone(self, obj) -> dict | None:
+        zone = next((z for z in obj.zones if z.id == obj.zone_id), None)
+        return {"slug": zone.slug, "name": zone.name, "zone_type": zone.zone_type} if zone else None

@@ -1,0 +1,15 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("v1/categories/", views.CategoryListApi.as_view(), name="api-categories"),
+    path("v1/reports/", views.ReportListCreateApi.as_view(), name="api-reports"),
+    path("v1/reports/nearby/", views.NearbyReportsApi.as_view(), name="api-reports-nearby"),
+    path("v1/reports/<str:reference>/follow/", views.FollowReportApi.as_view(), name="api-report-follow"),
+    path("v1/track/<str:token>/", views.TrackReportApi.as_view(), name="api-track"),
+    path("v1/routing/preview/", views.RoutingPreviewApi.as_view(), name="api-routing-preview"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

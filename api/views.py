@@ -1,0 +1,135 @@
+"""Thin views: parse input, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_gis.pagination import GeoJsonPagination
+
+from geo_meldpunt.reports import selectors, services
+from geo_meldpunt.reports.models import Report
+from geo_meldpunt.zones import routing
+
+from . import serializers as s
+from .fields import parse_bbox
+
+
+class CategoryListApi(generics.ListAPIView):
+    serializer_class = s.CategoryOutput
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.categories_active()
+
+
+class PublicReportPagination(GeoJsonPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ReportListCreateApi(generics.GenericAPIView):
+    """GET: public reports as GeoJSON. POST: file a new report (JSON or multipart with photos)."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = PublicReportPagination
+    serializer_class = s.PublicReportFeature
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat"),
+            OpenApiParameter("category", str),
+            OpenApiParameter("status", str, description="one or more statuses, comma-separated"),
+        ],
+        responses=s.PublicReportFeature(many=True),
+    )
+    def get(self, request):
+        query = s.PublicListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        reports = selectors.public_reports(
+            bbox=parse_bbox(params["bbox"]) if params.get("bbox") else None,
+            category_slug=params.get("category"),
+            statuses=params.get("status"),
+        )
+        page = self.paginate_queryset(reports)
+        return self.get_paginated_response(s.PublicReportFeature(page, many=True).data)
+
+    @extend_schema(request=s.ReportCreateInput, responses={201: s.ReportCreatedOutput})
+    def post(self, request):
+        data = s.ReportCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user if request.user.is_authenticated else None
+        report = services.report_create(**data.validated_data, created_by=user)
+        body = s.ReportCreatedOutput(report).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["tracking_url"]})
+
+
+class NearbyReportsApi(APIView):
+    """Duplicate candidates: open reports of the same category close to a point, nearest first."""
+
+    @extend_schema(parameters=[s.PointQuery], responses=s.DuplicateCandidateFeature(many=True))
+    def get(self, request):
+        query = s.PointQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        category = query.validated_data["category"]
+        # A category kept off the public map stays off here too: its reports may be about people.
+        candidates = (
+            selectors.duplicate_candidates(point=query.validated_data["point"], category=category)
+            if category.is_public
+            else Report.objects.none()
+        )
+        return Response(s.DuplicateCandidateFeature(candidates, many=True).data)
+
+
+class FollowReportApi(APIView):
+    @extend_schema(request=s.FollowInput, responses={201: None, 200: None})
+    def post(self, request, reference: str):
+        report = Report.objects.filter(reference=reference, category__is_public=True).first()
+        if report is None:
+            raise Http404(_("No public report with this reference."))
+        data = s.FollowInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        _follower, created = services.report_follow(
+            report=report,
+            email=data.validated_data["email"],
+            language=data.validated_data.get("language") or s.current_language(),
+        )
+        return Response(
+            {
+                "reference": report.reference,
+                "following": True,
+                "message": _("You will receive an e-mail when this report is answered."),
+            },
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class TrackReportApi(APIView):
+    @extend_schema(responses=s.TrackOutput)
+    def get(self, request, token: str):
+        report = selectors.report_by_token(token=token)
+        if report is None:
+            raise Http404(_("This tracking link is not known. Check that you copied it completely."))
+        history = list(selectors.report_public_history(report))
+        return Response(s.TrackOutput(report, context={"request": request, "history": history}).data)
+
+
+class RoutingPreviewApi(APIView):
+    """Which department would handle a report of this category at this point, and why."""
+
+    @extend_schema(parameters=[s.PointQuery], responses=s.RoutingPreviewOutput)
+    def get(self, request):
+        query = s.PointQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        decision = routing.route(
+            category=query.validated_data["category"],
+            point=query.validated_data["point"],
+            language=s.current_language(),
+        )
+        return Response(s.RoutingPreviewOutput(decision).data)

@@ -1,0 +1,214 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from geo_meldpunt.core.models import TimeStampedModel, TranslatedNameModel
+
+
+class Kind(models.TextChoices):
+    MELDING = "melding", _("report")
+    KLACHT = "klacht", _("complaint")
+    SUGGESTIE = "suggestie", _("suggestion")
+    COMPLIMENT = "compliment", _("compliment")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("web form")
+    PHONE = "phone", _("phone")
+    FIELD = "field", _("field (community warden)")
+    STAFF = "staff", _("staff")
+    DESK = "desk", _("desk")
+    EMAIL = "email", _("e-mail")
+    POST = "post", _("post")
+    API = "api", _("third-party app")
+
+
+# Channels a citizen may use without logging in; the others are entered by city staff.
+PUBLIC_CHANNELS = (Channel.WEB, Channel.API)
+
+
+class Status(models.TextChoices):
+    NIEUW = "nieuw", _("new")
+    ONTVANGEN = "ontvangen", _("acknowledged")
+    IN_BEHANDELING = "in_behandeling", _("in progress")
+    WACHT_OP_MELDER = "wacht_op_melder", _("waiting for the reporter")
+    DOORVERWEZEN = "doorverwezen", _("forwarded")
+    BEANTWOORD = "beantwoord", _("answered")
+    AFGESLOTEN = "afgesloten", _("closed")
+    HEROPEND = "heropend", _("reopened")
+    SAMENGEVOEGD = "samengevoegd", _("merged")
+    NIET_ONTVANKELIJK = "niet_ontvankelijk", _("not admissible")
+    DOORGEGEVEN = "doorgegeven", _("passed on")
+
+
+# Open: still being handled, so a new reporter should follow it rather than file a duplicate.
+OPEN_STATUSES = (
+    Status.NIEUW,
+    Status.ONTVANGEN,
+    Status.IN_BEHANDELING,
+    Status.WACHT_OP_MELDER,
+    Status.DOORVERWEZEN,
+    Status.HEROPEND,
+)
+
+
+class Category(TranslatedNameModel, TimeStampedModel):
+    """Two levels: a parent groups children; reports may use either."""
+
+    slug = models.SlugField(unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    kinds = ArrayField(
+        models.CharField(max_length=20, choices=Kind.choices),
+        help_text=_("Kinds of report this category accepts."),
+    )
+    department = models.ForeignKey(
+        "zones.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="categories",
+        help_text=_("Default department when no routing rule matches."),
+    )
+    answer_days = models.PositiveIntegerField(_("answer deadline (days)"), default=30)
+    working_days = models.BooleanField(_("deadline counts working days"), default=True)
+    is_public = models.BooleanField(_("shown on the public map"), default=True)
+    photos_public = models.BooleanField(_("photos shown publicly"), default=False)
+    duplicate_radius_m = models.PositiveIntegerField(
+        _("duplicate radius (m)"), default=50, validators=[MinValueValidator(1), MaxValueValidator(2000)]
+    )
+    active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name_nl"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def accepts(self, kind: str) -> bool:
+        return kind in self.kinds
+
+
+class ReferenceCounter(models.Model):
+    """Last reference number used per prefix and year; bumped in the creating transaction."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")]
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Report(TimeStampedModel):
+    reference = models.CharField(max_length=24, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
+    # Geography: distances and radii are in metres and ST_DWithin uses the GiST index.
+    point = models.PointField(geography=True, srid=4326, null=True, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    description = models.TextField()
+    impact = models.PositiveSmallIntegerField(
+        _("felt impact"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="nl")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NIEUW, db_index=True)
+    # Personal data: never in a public answer.
+    reporter_name = models.CharField(max_length=200, blank=True)
+    reporter_email = models.EmailField(blank=True)
+    reporter_phone = models.CharField(max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Routing outcome.
+    department = models.ForeignKey("zones.Department", on_delete=models.PROTECT, related_name="reports")
+    zone = models.ForeignKey("zones.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    routing_rule = models.ForeignKey(
+        "zones.RoutingRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    routing_reason = models.CharField(max_length=500)
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(impact__isnull=True) | models.Q(impact__gte=1, impact__lte=5),
+                name="report_impact_1_5",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["category", "status"], name="report_category_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReportEvent(models.Model):
+    """Append-only history of a report: rows are added, never changed (see services)."""
+
+    class Type(models.TextChoices):
+        CREATED = "created", _("received")
+        ROUTED = "routed", _("routed")
+        STATUS = "status", _("status changed")
+        FOLLOWED = "followed", _("followed")
+        NOTE = "note", _("note")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    event_type = models.CharField(max_length=20, choices=Type.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "zones.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    # Visible to the reporter on the tracking page.
+    public = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+def photo_path(instance: "ReportPhoto", filename: str) -> str:
+    return f"reports/{instance.report.created_at:%Y/%m}/{instance.report.reference}/{filename}"
+
+
+class ReportPhoto(models.Model):
+    """A photo as stored: re-encoded, so no EXIF (location, camera serial) survives."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Follower(models.Model):
+    """Someone who has the same problem and wants to hear its outcome instead of filing a duplicate."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField()
+    language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="nl")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "email"], name="follower_unique_email")]

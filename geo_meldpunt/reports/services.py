@@ -1,0 +1,143 @@
+"""Writes of reports. Each service is one transaction: a report is stored whole or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from geo_meldpunt.core.errors import ApplicationError
+from geo_meldpunt.zones import routing
+
+from .models import (
+    OPEN_STATUSES,
+    PUBLIC_CHANNELS,
+    Category,
+    Channel,
+    Follower,
+    Kind,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+)
+from .photos import PreparedPhoto
+from .references import reference_next
+
+# Kinds that need a place: the problem is somewhere. Suggestions and compliments may have none.
+KINDS_NEEDING_LOCATION = (Kind.MELDING, Kind.KLACHT)
+# Kinds that need an e-mail address: a complaint must be answered.
+KINDS_NEEDING_EMAIL = (Kind.KLACHT,)
+
+
+def report_validate(
+    *, kind: str, category: Category, point: Point | None, reporter_email: str, channel: str, staff: bool
+) -> None:
+    """Domain rules about a new report; raises ApplicationError naming the field at fault."""
+    if not category.active:
+        raise ApplicationError(_("This category is no longer in use."), field="category")
+    if not category.accepts(kind):
+        raise ApplicationError(
+            _("The category “%(category)s” does not accept a %(kind)s. Choose another category.")
+            % {"category": category.localized_name(), "kind": Kind(kind).label},
+            field="kind",
+            code="kind_not_accepted",
+        )
+    if point is None and kind in KINDS_NEEDING_LOCATION:
+        raise ApplicationError(_("Show on the map where it is."), field="location", code="required")
+    if not reporter_email and kind in KINDS_NEEDING_EMAIL:
+        raise ApplicationError(
+            _("A complaint needs an e-mail address so that we can answer it."),
+            field="reporter_email",
+            code="required",
+        )
+    if channel not in PUBLIC_CHANNELS and not staff:
+        raise ApplicationError(
+            _("Only city staff who are logged in can enter reports from this channel."),
+            field="channel",
+            code="staff_only",
+        )
+
+
+@transaction.atomic
+def report_create(
+    *,
+    kind: str,
+    category: Category,
+    point: Point | None,
+    description: str,
+    impact: int | None = None,
+    channel: str = Channel.WEB,
+    language: str = "nl",
+    address: str = "",
+    reporter_name: str = "",
+    reporter_email: str = "",
+    reporter_phone: str = "",
+    photos: Sequence[PreparedPhoto] = (),
+    created_by=None,
+) -> Report:
+    """Validate, route and store a new report with its first history event and photos."""
+    staff = bool(created_by is not None and created_by.is_staff)
+    report_validate(
+        kind=kind, category=category, point=point, reporter_email=reporter_email, channel=channel, staff=staff
+    )
+    decision = routing.route(category=category, point=point)
+    report = Report.objects.create(
+        reference=reference_next(),
+        kind=kind,
+        category=category,
+        point=point,
+        address=address,
+        description=description,
+        impact=impact,
+        channel=channel,
+        language=language,
+        reporter_name=reporter_name,
+        reporter_email=reporter_email,
+        reporter_phone=reporter_phone,
+        created_by=created_by,
+        department=decision.department,
+        zone_id=decision.zone_id,
+        routing_rule=decision.rule,
+        routing_reason=decision.reason,
+    )
+    ReportEvent.objects.create(
+        report=report,
+        event_type=ReportEvent.Type.CREATED,
+        to_status=report.status,
+        department=decision.department,
+        actor=created_by,
+        note=decision.reason,
+    )
+    for photo in photos:
+        ReportPhoto.objects.create(report=report, image=photo.content, size=photo.size)
+    return report
+
+
+def report_follow(*, report: Report, email: str, language: str = "nl") -> tuple[Follower, bool]:
+    """Make `email` a follower of an open report; returns (follower, created). Following twice is harmless."""
+    if report.status not in OPEN_STATUSES:
+        raise ApplicationError(
+            _("This report is already closed; file a new report if the problem is back."),
+            field="reference",
+            code="closed",
+        )
+    email = email.strip().lower()
+    existing = Follower.objects.filter(report=report, email=email).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            follower = Follower.objects.create(report=report, email=email, language=language)
+            with translation.override(settings.LANGUAGE_CODE):
+                ReportEvent.objects.create(
+                    report=report,
+                    event_type=ReportEvent.Type.FOLLOWED,
+                    note=_("Someone else reported this too."),
+                )
+    except IntegrityError:  # the same person followed at the same moment from another request
+        return Follower.objects.get(report=report, email=email), False
+    return follower, True
