@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.gis.geos import MultiPolygon
 from django.db import connection, transaction
@@ -11,6 +12,10 @@ from .models import Zone
 
 # Vertices per subdivided piece: small enough that a covers test is a handful of edge checks.
 ZONES_SUBDIVIDE_MAX_VERTICES = 64
+
+# Two geometries closer than this (degrees, about 0.1 mm) are the same boundary: a stored geometry that made
+# a round trip through PostGIS must compare equal to the file it came from, so a re-import writes nothing.
+ZONES_GEOM_TOLERANCE = 1e-9
 
 
 def zone_parts_rebuild(*, zone_ids: list[int]) -> None:
@@ -27,6 +32,22 @@ def zone_parts_rebuild(*, zone_ids: list[int]) -> None:
             """,
             [ZONES_SUBDIVIDE_MAX_VERTICES, zone_ids],
         )
+
+
+def zone_matches(zone: Zone, *, values: dict[str, Any], geom: MultiPolygon) -> bool:
+    """True when saving `values` and `geom` would change nothing; lets a dry run say 'unchanged'."""
+    return all(getattr(zone, k) == v for k, v in values.items()) and zone.geom.equals_exact(geom, ZONES_GEOM_TOLERANCE)
+
+
+@transaction.atomic
+def zone_save(*, zone: Zone) -> Zone:
+    """Save a zone built or edited in memory (the admin's form) and rebuild its parts.
+
+    Parts carry the zone type too, so they are rebuilt on every save, not only when the geometry moved.
+    """
+    zone.save()
+    zone_parts_rebuild(zone_ids=[zone.id])
+    return zone
 
 
 @transaction.atomic
@@ -52,14 +73,11 @@ def zone_upsert(
         "source": source,
     }
     if zone is not None:
-        same = all(getattr(zone, k) == v for k, v in values.items()) and zone.geom.equals_exact(geom, 1e-9)
-        if same:
+        if zone_matches(zone, values=values, geom=geom):
             return zone, False
         for key, value in values.items():
             setattr(zone, key, value)
         zone.geom = geom
-        zone.save()
     else:
-        zone = Zone.objects.create(slug=slug, geom=geom, **values)
-    zone_parts_rebuild(zone_ids=[zone.id])
-    return zone, True
+        zone = Zone(slug=slug, geom=geom, **values)
+    return zone_save(zone=zone), True

@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from .models import Category, Follower, Report, ReportEvent, ReportPhoto
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "slug",
+        "name_nl",
+        "parent",
+        "department",
+        "answer_days",
+        "is_public",
+        "duplicate_radius_m",
+        "active",
+    ]
+    list_filter = ["parent", "is_public", "active", "department"]
+    search_fields = ["slug", "name_nl", "name_fr", "name_en", "name_de"]
+    list_select_related = ["parent", "department"]
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "event_type", "from_status", "to_status", "actor", "department", "note", "public"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # history is written by services only
+
+
+class ReportPhotoInline(admin.TabularInline):
+    model = ReportPhoto
+    extra = 0
+    readonly_fields = ["image", "width", "height", "size", "created_at"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Read-mostly: status and routing change through services (the back office), not by editing rows."""
+
+    list_display = ["reference", "kind", "category", "status", "department", "zone", "channel", "created_at"]
+    list_filter = ["kind", "status", "channel", "department"]
+    search_fields = ["reference", "address", "description"]
+    list_select_related = ["category", "department", "zone"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "reference", "kind", "category", "status", "department", "zone", "routing_rule", "routing_reason",
+        "tracking_token", "created_by", "created_at", "updated_at",
+    ]  # fmt: skip
+    exclude = ["point"]
+    inlines = [ReportPhotoInline, ReportEventInline]
+
+
+@admin.register(Follower)
+class FollowerAdmin(admin.ModelAdmin):
+    list_display = ["report", "email", "language", "created_at"]
+    search_fields = ["report__reference", "email"]
+    raw_id_fields = ["report"]
