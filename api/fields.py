@@ -6,6 +6,8 @@ import math
 
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from geo_meldpunt.core.geo import WGS84, make_point
@@ -35,11 +37,30 @@ class LonField(CoordinateField):
         super().__init__(**kwargs)
 
 
+GEOJSON_POINT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "enum": ["Point"]},
+        "coordinates": {
+            "type": "array",
+            "items": {"type": "number"},
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "[longitude, latitude], WGS84 degrees",
+        },
+    },
+    "required": ["type", "coordinates"],
+    "example": {"type": "Point", "coordinates": [2.9196, 51.2297]},
+}
+
+
+@extend_schema_field(GEOJSON_POINT_SCHEMA)
 class PointLocationField(serializers.Field):
     """A GeoJSON Point object, or its JSON text (as sent in a multipart form)."""
 
+    # Lazy: a class attribute is evaluated once, at import, before any request has chosen a language.
     default_error_messages = {
-        "invalid": _("Give the location as a GeoJSON Point with [longitude, latitude]."),
+        "invalid": gettext_lazy("Give the location as a GeoJSON Point with [longitude, latitude]."),
     }
 
     def to_internal_value(self, data):
@@ -53,11 +74,7 @@ class PointLocationField(serializers.Field):
         if not isinstance(data, dict) or data.get("type") != "Point":
             self.fail("invalid")
         coords = data.get("coordinates")
-        if (
-            not isinstance(coords, list | tuple)
-            or len(coords) != 2
-            or not all(isinstance(c, int | float) and not isinstance(c, bool) and math.isfinite(c) for c in coords)
-        ):
+        if not isinstance(coords, list | tuple) or len(coords) != 2 or not all(_finite_number(c) for c in coords):
             self.fail("invalid")
         lon, lat = float(coords[0]), float(coords[1])
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
@@ -66,6 +83,16 @@ class PointLocationField(serializers.Field):
 
     def to_representation(self, value: GEOSGeometry):
         return {"type": "Point", "coordinates": [value.x, value.y]}
+
+
+def _finite_number(value) -> bool:
+    """A JSON number that is a real coordinate: not a bool, not NaN/Infinity, not an integer too big for a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # json.loads gives arbitrarily large ints; math.isfinite(10**400) overflows
+        return False
 
 
 def point_from(attrs: dict, *, required: bool) -> Point | None:

@@ -72,6 +72,8 @@ class ReportCreateInput(serializers.Serializer):
         error_messages={"invalid": _("Give a phone number with digits only (spaces, + and / are fine).")},
     )
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    # Multipart forms send photos as repeated "photos" parts; ListField reads them with QueryDict.getlist, so
+    # the form data stays a QueryDict and an untouched optional form field (impact="") counts as not given.
     photos = serializers.ListField(
         child=serializers.FileField(allow_empty_file=False),
         required=False,
@@ -95,15 +97,6 @@ class ReportCreateInput(serializers.Serializer):
         attrs.setdefault("language", current_language())
         attrs.setdefault("photos", [])
         return attrs
-
-    def to_internal_value(self, data):
-        # Multipart forms send photos as repeated "photos" parts; QueryDict.getlist keeps them all.
-        if hasattr(data, "getlist") and "photos" in data:
-            data = data.copy()
-            photos = data.getlist("photos")
-            data = {key: data.get(key) for key in data}
-            data["photos"] = photos
-        return super().to_internal_value(data)
 
 
 class DepartmentOutput(serializers.Serializer):

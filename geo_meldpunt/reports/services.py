@@ -112,9 +112,27 @@ def report_create(
         actor=created_by,
         note=decision.reason,
     )
-    for photo in photos:
-        ReportPhoto.objects.create(report=report, image=photo.content, size=photo.size)
+    _photos_store(report=report, photos=photos)
     return report
+
+
+def _photos_store(*, report: Report, photos: Sequence[PreparedPhoto]) -> None:
+    """Write the photos' files and rows. Call inside the report's transaction.
+
+    A rollback takes back the rows but not files already written to storage, so on any failure the files
+    written so far are removed before the error goes on: a refused report leaves no photo behind.
+    """
+    written: list[ReportPhoto] = []
+    try:
+        for photo in photos:
+            instance = ReportPhoto(report=report, image=photo.content, size=photo.size)
+            written.append(instance)
+            instance.save()
+    except BaseException:
+        for instance in written:
+            if instance.image.name and instance.image.storage.exists(instance.image.name):
+                instance.image.delete(save=False)
+        raise
 
 
 def report_follow(*, report: Report, email: str, language: str = "nl") -> tuple[Follower, bool]:

@@ -27,7 +27,10 @@ def zone_parts_rebuild(*, zone_ids: list[int]) -> None:
             INSERT INTO zones_zonepart (zone_id, zone_type, geom)
             SELECT z.id, z.zone_type, d.geom
             FROM zones_zone z,
-                 LATERAL ST_Dump(ST_Subdivide(z.geom, %s)) AS d
+                 LATERAL ST_Subdivide(z.geom, %s) AS s(geom),
+                 -- ST_Subdivide is set-returning (it cannot nest in ST_Dump), and a clipped piece
+                 -- may itself be a MultiPolygon: dump it so every row is a plain Polygon.
+                 LATERAL ST_Dump(s.geom) AS d
             WHERE z.id = ANY(%s) AND GeometryType(d.geom) = 'POLYGON'
             """,
             [ZONES_SUBDIVIDE_MAX_VERTICES, zone_ids],

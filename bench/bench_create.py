@@ -1,0 +1,336 @@
+#!/usr/bin/env python
+"""Creating reports through the public API: POST /api/v1/reports/ served by gunicorn over loopback.
+
+Starts gunicorn (2 sync workers, DEBUG off, local settings) on a free port of 127.0.0.1 against the benchmark
+database, then measures:
+
+  - sequential latency: one client, one request at a time (median, p95);
+  - throughput: 8 client threads for at most --seconds or --requests, whichever comes first;
+  - SQL statements per create, in this process: Django's test Client POSTs the same JSON inside
+    CaptureQueriesContext, so every statement the request runs is counted and listed.
+
+Every request must answer 201; the error count is printed and must be 0. Gunicorn is stopped at the end.
+Reports are JSON melding's at points of existing reports (so inside the territory), in public categories.
+
+    .venv/bin/python bench/bench_create.py              # after bench_queries.py has built meldpunt_bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    BENCH_DB,
+    ROOT,
+    django_setup,
+    machine,
+    postgres_version,
+    reference_data_ensure,
+    results_write,
+    summary_ms,
+)
+
+HOST = "127.0.0.1"  # loopback only
+PATH = "/api/v1/reports/"
+DESCRIPTIONS = (
+    "Diepe put in het wegdek ter hoogte van huisnummer 12.",
+    "Er ligt veel zwerfvuil naast de bushalte.",
+    "De straatlamp brandt niet meer sinds vorige week.",
+    "Vuilnisbak zit overvol aan de ingang van het park.",
+    "Losliggende tegels op het voetpad, gevaarlijk voor oudere mensen.",
+)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def payloads(n: int, seed: int) -> list[bytes]:
+    """`n` JSON bodies: a melding at an existing report's point, in a public category that accepts one."""
+    from django.db import connection
+
+    from geo_meldpunt.reports.models import Category, Kind
+
+    slugs = list(
+        Category.objects.filter(active=True, is_public=True, kinds__contains=[Kind.MELDING]).values_list(
+            "slug", flat=True
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000.0])
+        cursor.execute(
+            "SELECT ST_X(point::geometry), ST_Y(point::geometry) FROM reports_report WHERE point IS NOT NULL "
+            "ORDER BY random() LIMIT %s",
+            [n],
+        )
+        points = cursor.fetchall()
+    if not slugs or not points:
+        raise SystemExit("No categories or reports: run bench/bench_queries.py first to build the database.")
+    rnd = random.Random(seed)
+    bodies = []
+    for i in range(n):
+        lon, lat = points[i % len(points)]
+        body = {
+            "kind": "melding",
+            "category": rnd.choice(slugs),
+            "lat": lat,
+            "lon": lon,
+            "description": rnd.choice(DESCRIPTIONS),
+            "impact": rnd.randint(1, 5),
+        }
+        if rnd.random() < 0.5:
+            body["reporter_email"] = f"bench{i}@example.org"
+        bodies.append(json.dumps(body).encode())
+    return bodies
+
+
+class Server:
+    """gunicorn in a child process; `stop` ends exactly that process (and its workers, through it)."""
+
+    def __init__(self, *, port: int, db: str, workers: int) -> None:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "geo_meldpunt.settings.local",
+            "MELDPUNT_DEBUG": "0",
+            "MELDPUNT_DB_NAME": db,
+            "MELDPUNT_LOG_LEVEL": "WARNING",
+        }
+        self.port = port
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "geo_meldpunt.wsgi:application",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+
+    def wait_ready(self, timeout_s: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.proc.returncode}")
+            try:
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                conn.request("GET", "/api/v1/categories/")
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("gunicorn did not answer within 30 s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+class Client:
+    """One HTTP client on loopback. Sync workers close the connection after each answer; http.client reopens."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+
+    def post(self, body: bytes) -> tuple[int, float]:
+        t0 = time.perf_counter()
+        try:
+            self.conn.request("POST", PATH, body=body, headers={"Content-Type": "application/json"})
+            response = self.conn.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            status = 0
+        return status, time.perf_counter() - t0
+
+
+def sequential(port: int, bodies: list[bytes], warmup: int) -> tuple[list[float], Counter]:
+    client = Client(port)
+    for body in bodies[:warmup]:
+        client.post(body)
+    times, statuses = [], Counter()
+    for body in bodies[warmup:]:
+        status, seconds = client.post(body)
+        statuses[status] += 1
+        times.append(seconds)
+    return times, statuses
+
+
+def concurrent(port: int, bodies: list[bytes], clients: int, seconds: float) -> dict:
+    """`clients` threads post until every body is sent or `seconds` have passed (bounded both ways)."""
+    lock = threading.Lock()
+    next_index = [0]
+    times: list[float] = []
+    statuses: Counter = Counter()
+    deadline = time.perf_counter() + seconds
+
+    def worker() -> None:
+        client = Client(port)
+        while time.perf_counter() < deadline:
+            with lock:
+                i = next_index[0]
+                if i >= len(bodies):
+                    return
+                next_index[0] += 1
+            status, elapsed = client.post(bodies[i])
+            with lock:
+                statuses[status] += 1
+                times.append(elapsed)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    ok = statuses.get(201, 0)
+    return {
+        "clients": clients,
+        "requests": sum(statuses.values()),
+        "seconds": elapsed,
+        "creates_per_s": ok / elapsed,
+        "errors": sum(n for status, n in statuses.items() if status != 201),
+        "statuses": dict(statuses),
+        "latency": summary_ms(times),
+    }
+
+
+def sql_per_create(bodies: list[bytes], warmup: int = 3) -> dict:
+    """Statements one create runs, counted in-process around the Django test Client's POST."""
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    client = DjangoClient(HTTP_HOST=HOST)
+    for body in bodies[:warmup]:
+        client.post(PATH, data=body, content_type="application/json")
+    counts, statuses, sample = [], Counter(), []
+    for body in bodies[warmup:]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(PATH, data=body, content_type="application/json")
+        statuses[response.status_code] += 1
+        counts.append(len(ctx.captured_queries))
+        sample = [q["sql"] for q in ctx.captured_queries]
+    kinds = Counter(sql.split(None, 1)[0].upper() for sql in sample)
+    return {
+        "creates": len(counts),
+        "statements_min": min(counts),
+        "statements_max": max(counts),
+        "statements_median": sorted(counts)[len(counts) // 2],
+        "statuses": dict(statuses),
+        "by_verb": dict(kinds),
+        "sample": sample,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default=BENCH_DB)
+    parser.add_argument("--reference-data", help="folder for load_reference_data (default: fixtures/oostende)")
+    parser.add_argument("--sequential", type=int, default=300, help="requests measured one at a time")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20.0, help="upper bound of the concurrent run")
+    parser.add_argument("--requests", type=int, default=2000, help="upper bound of the concurrent run")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=8400)
+    args = parser.parse_args()
+
+    django_setup(args.db)
+    reference_data_ensure(args.reference_data)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM reports_report")
+        reports_before = cursor.fetchone()[0]
+    warmup = 20
+    bodies = payloads(warmup + args.sequential + args.requests + 40, args.seed)
+    seq_bodies = bodies[: warmup + args.sequential]
+    conc_bodies = bodies[warmup + args.sequential : warmup + args.sequential + args.requests]
+    sql_bodies = bodies[-40:-17]
+    connection.close()  # the server's workers get the database to themselves while measured
+
+    port = free_port()
+    server = Server(port=port, db=args.db, workers=args.workers)
+    try:
+        server.wait_ready()
+        seq_times, seq_statuses = sequential(port, seq_bodies, warmup)
+        conc = concurrent(port, conc_bodies, args.clients, args.seconds)
+    finally:
+        server.stop()
+
+    sql = sql_per_create(sql_bodies)
+    seq = {
+        "latency": summary_ms(seq_times),
+        "errors": sum(n for status, n in seq_statuses.items() if status != 201),
+        "statuses": dict(seq_statuses),
+        "creates_per_s": len(seq_times) / sum(seq_times),
+    }
+    result = {
+        "machine": machine(),
+        "postgres": postgres_version(),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "reports_in_table_before": reports_before,
+        "gunicorn_workers": args.workers,
+        "sequential": seq,
+        "concurrent": conc,
+        "sql_per_create": sql,
+    }
+    print(f"machine: {result['machine']}\ndatabase: {args.db} ({reports_before:,} reports), {result['postgres']}")
+    s = seq["latency"]
+    print(
+        f"sequential   {s['n']} creates: median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms "
+        f"({seq['creates_per_s']:.1f}/s), errors {seq['errors']}"
+    )
+    c = conc["latency"]
+    print(
+        f"{conc['clients']} clients    {conc['requests']} creates in {conc['seconds']:.1f} s: "
+        f"{conc['creates_per_s']:.1f} creates/s, median {c['median']:.1f} ms, p95 {c['p95']:.1f} ms, "
+        f"errors {conc['errors']}"
+    )
+    print(
+        f"SQL per create: {sql['statements_median']} (min {sql['statements_min']}, max {sql['statements_max']}, "
+        f"over {sql['creates']} creates, statuses {sql['statuses']}); by verb {sql['by_verb']}"
+    )
+    for i, statement in enumerate(sql["sample"], start=1):
+        print(f"  {i:2}. {statement[:160]}")
+    path = results_write("create", result)
+    print(f"results: {path}")
+    if seq["errors"] or conc["errors"] or set(sql["statuses"]) != {201}:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""GET /api/v1/reports/: the public map's reports as a paginated GeoJSON FeatureCollection."""
+
+import pytest
+
+from geo_meldpunt.reports.models import Status
+from tests.factories import WAPENPLEIN, CategoryFactory, ReportFactory, point_at
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/reports/"
+CENTRUM = point_at(*WAPENPLEIN)
+MARIAKERKE = point_at(2.8790, 51.2070)
+ZANDVOORDE = point_at(2.9620, 51.2010)
+BBOX_CENTRE = "2.91,51.225,2.93,51.235"
+
+
+def references(body) -> list[str]:
+    return [f["properties"]["reference"] for f in body["features"]]
+
+
+def test_the_list_is_a_geojson_feature_collection_of_public_fields(api_client):
+    category = CategoryFactory(name_nl="Zwerfvuil", name_en="Litter")
+    report = ReportFactory(category=category, point=CENTRUM, address="Wapenplein 1")
+
+    response = api_client.get(URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    assert body["count"] == 1
+    assert body["next"] is None and body["previous"] is None
+    (feature,) = body["features"]
+    assert feature["type"] == "Feature"
+    assert feature["geometry"]["type"] == "Point"
+    assert feature["geometry"]["coordinates"] == pytest.approx([CENTRUM.x, CENTRUM.y])
+    properties = feature["properties"]
+    assert properties["reference"] == report.reference
+    assert properties["category"] == category.slug
+    assert properties["category_name"] == "Zwerfvuil"
+    assert properties["status"] == Status.NIEUW
+    assert properties["status_display"]
+    assert properties["department"] == category.department.name_nl
+    assert properties["address"] == "Wapenplein 1"
+    assert properties["kind"] == "melding"
+
+
+def test_names_follow_the_request_language(api_client):
+    ReportFactory(category=CategoryFactory(name_nl="Zwerfvuil", name_en="Litter"))
+
+    (feature,) = api_client.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["features"]
+
+    assert feature["properties"]["category_name"] == "Litter"
+
+
+def test_newest_first_and_paginated(api_client):
+    category = CategoryFactory()
+    made = [ReportFactory(category=category) for _ in range(5)]
+    newest_first = [r.reference for r in reversed(made)]
+
+    first = api_client.get(URL, {"page_size": 2}).json()
+    second = api_client.get(first["next"]).json()
+    last = api_client.get(second["next"]).json()
+
+    assert first["count"] == 5
+    assert references(first) + references(second) + references(last) == newest_first
+    assert [len(p["features"]) for p in (first, second, last)] == [2, 2, 1]
+    assert last["next"] is None
+    assert second["previous"]
+
+
+def test_only_categories_shown_publicly(api_client):
+    public = ReportFactory(category=CategoryFactory())
+    ReportFactory(category=CategoryFactory(is_public=False))
+
+    assert references(api_client.get(URL).json()) == [public.reference]
+
+
+def test_a_hidden_category_stays_hidden_when_asked_for_by_name(api_client):
+    hidden = CategoryFactory(is_public=False)
+    ReportFactory(category=hidden)
+
+    body = api_client.get(URL, {"category": hidden.slug}).json()
+
+    assert body["count"] == 0
+    assert body["features"] == []
+
+
+def test_a_report_without_a_location_is_not_on_the_map(api_client):
+    ReportFactory(kind="suggestie", point=None)
+    assert api_client.get(URL).json()["count"] == 0
+
+
+def test_bbox_keeps_what_lies_inside(api_client):
+    category = CategoryFactory()
+    centre = ReportFactory(category=category, point=CENTRUM)
+    ReportFactory(category=category, point=MARIAKERKE)
+    ReportFactory(category=category, point=ZANDVOORDE)
+
+    assert references(api_client.get(URL, {"bbox": BBOX_CENTRE}).json()) == [centre.reference]
+    west = references(api_client.get(URL, {"bbox": "2.87,51.20,2.89,51.21"}).json())
+    assert len(west) == 1 and west != [centre.reference]
+
+
+def test_category_filter_takes_the_category_or_its_parent(api_client):
+    parent = CategoryFactory()
+    child = CategoryFactory(parent=parent)
+    other = CategoryFactory()
+    in_child = ReportFactory(category=child)
+    in_parent = ReportFactory(category=parent)
+    ReportFactory(category=other)
+
+    assert sorted(references(api_client.get(URL, {"category": parent.slug}).json())) == sorted(
+        [in_child.reference, in_parent.reference]
+    )
+    assert references(api_client.get(URL, {"category": child.slug}).json()) == [in_child.reference]
+
+
+def test_an_unknown_category_filter_finds_nothing(api_client):
+    ReportFactory()
+    assert api_client.get(URL, {"category": "bestaat-niet"}).json()["count"] == 0
+
+
+def test_status_filter_takes_one_or_more_statuses(api_client):
+    category = CategoryFactory()
+    new = ReportFactory(category=category)
+    busy = ReportFactory(category=category, status=Status.IN_BEHANDELING)
+    ReportFactory(category=category, status=Status.AFGESLOTEN)
+
+    assert references(api_client.get(URL, {"status": "nieuw"}).json()) == [new.reference]
+    both = references(api_client.get(URL, {"status": "nieuw,in_behandeling"}).json())
+    assert sorted(both) == sorted([new.reference, busy.reference])
+
+
+def test_filters_combine(api_client):
+    category = CategoryFactory()
+    other = CategoryFactory()
+    wanted = ReportFactory(category=category, point=CENTRUM)
+    ReportFactory(category=category, point=CENTRUM, status=Status.AFGESLOTEN)
+    ReportFactory(category=category, point=MARIAKERKE)
+    ReportFactory(category=other, point=CENTRUM)
+
+    body = api_client.get(URL, {"bbox": BBOX_CENTRE, "category": category.slug, "status": "nieuw"}).json()
+
+    assert references(body) == [wanted.reference]
