@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from django.contrib.gis.geos import GEOSGeometry, Point
+from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
@@ -81,7 +81,7 @@ class PointLocationField(serializers.Field):
             self.fail("invalid")
         return Point(lon, lat, srid=WGS84)
 
-    def to_representation(self, value: GEOSGeometry):
+    def to_representation(self, value: Point):
         return {"type": "Point", "coordinates": [value.x, value.y]}
 
 

@@ -39,7 +39,7 @@ def current_language() -> str:
 
 class CategoryOutput(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[assignment,var-annotated]
 
     class Meta:
         model = Category
@@ -119,7 +119,7 @@ def tracking_url(report: Report) -> str:
 
 
 class ReportCreatedOutput(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category: serializers.Field = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     status_display = serializers.CharField(source="get_status_display")
     department = DepartmentOutput()
     zone = ZoneOutput(allow_null=True)
@@ -152,7 +152,7 @@ class ReportCreatedOutput(serializers.ModelSerializer):
 class PublicReportFeature(GeoFeatureModelSerializer):
     """What anyone may see of a report: no name, e-mail, phone, description or tracking token."""
 
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category: serializers.Field = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     category_name = serializers.SerializerMethodField()
     status_display = serializers.CharField(source="get_status_display")
     department = serializers.SerializerMethodField()
@@ -233,7 +233,7 @@ class HistoryOutput(serializers.ModelSerializer):
         fields = ["created_at", "event_type", "status", "status_display", "department", "note"]
 
     def get_department(self, obj: ReportEvent) -> str | None:
-        return obj.department.localized_name() if obj.department_id else None
+        return obj.department.localized_name() if obj.department is not None else None
 
 
 class TrackOutput(serializers.ModelSerializer):
@@ -271,8 +271,8 @@ class TrackOutput(serializers.ModelSerializer):
         urls = [p.image.url for p in obj.photos.all()]
         return [request.build_absolute_uri(u) for u in urls] if request else urls
 
-    def get_history(self, obj: Report) -> list[dict]:
-        return HistoryOutput(self.context["history"], many=True).data
+    def get_history(self, obj: Report) -> list:
+        return list(HistoryOutput(self.context["history"], many=True).data)
 
 
 class RoutingPreviewOutput(serializers.Serializer):

@@ -3,7 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-urlpatterns = [
+urlpatterns: list = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("maps.urls")),

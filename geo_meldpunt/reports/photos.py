@@ -63,17 +63,16 @@ def photo_prepare(upload) -> PreparedPhoto:
             field="photos",
             code="not_an_image",
         )
-    image = ImageOps.exif_transpose(image)
-    image.info = {}  # no EXIF, XMP, ICC comments or PNG text chunks are carried into the stored copy
-    image.thumbnail((settings.REPORTS_PHOTO_MAX_SIDE, settings.REPORTS_PHOTO_MAX_SIDE))
+    upright: Image.Image = ImageOps.exif_transpose(image)
+    upright.info = {}  # no EXIF, XMP, ICC comments or PNG text chunks are carried into the stored copy
+    upright.thumbnail((settings.REPORTS_PHOTO_MAX_SIDE, settings.REPORTS_PHOTO_MAX_SIDE))
     out = io.BytesIO()
     if fmt == "PNG":
         ext = "png"
-        image.save(out, format="PNG", optimize=True)
+        upright.save(out, format="PNG", optimize=True)
     else:
         ext = "jpg"
-        if image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        image.save(out, format="JPEG", quality=85, optimize=True)
+        rgb = upright if upright.mode in ("RGB", "L") else upright.convert("RGB")
+        rgb.save(out, format="JPEG", quality=85, optimize=True)
     payload = out.getvalue()
     return PreparedPhoto(content=ContentFile(payload, name=f"{uuid.uuid4().hex}.{ext}"), size=len(payload))

@@ -135,6 +135,57 @@ def _photos_store(*, report: Report, photos: Sequence[PreparedPhoto]) -> None:
         raise
 
 
+@transaction.atomic
+def report_reroute(
+    *,
+    report: Report,
+    category: Category | None = None,
+    point: Point | None = None,
+    address: str | None = None,
+    by=None,
+) -> Report:
+    """Change a report's category and/or location and route it again (None leaves a value as it is).
+
+    Locks the row so two handlers moving the same report do not overwrite each other; appends a
+    "routed" event that says where it went and why. The kind must still fit the new category.
+    """
+    locked = Report.objects.select_for_update().select_related("category", "department").get(pk=report.pk)
+    new_category = category or locked.category
+    new_point = point if point is not None else locked.point
+    if not new_category.accepts(locked.kind):
+        raise ApplicationError(
+            _("The category “%(category)s” does not accept a %(kind)s. Choose another category.")
+            % {"category": new_category.localized_name(), "kind": Kind(locked.kind).label},
+            field="category",
+            code="kind_not_accepted",
+        )
+    decision = routing.route(category=new_category, point=new_point)
+    previous_department = locked.department
+    locked.category = new_category
+    locked.point = new_point
+    if address is not None:
+        locked.address = address
+    locked.department = decision.department
+    locked.zone_id = decision.zone_id
+    locked.routing_rule = decision.rule
+    locked.routing_reason = decision.reason
+    locked.save(
+        update_fields=[
+            "category", "point", "address", "department", "zone", "routing_rule", "routing_reason", "updated_at"
+        ]
+    )  # fmt: skip
+    ReportEvent.objects.create(
+        report=locked,
+        event_type=ReportEvent.Type.ROUTED,
+        department=decision.department,
+        actor=by,
+        note=decision.reason,
+        # The reporter sees a change of department, not every internal correction of a pin.
+        public=decision.department != previous_department,
+    )
+    return locked
+
+
 def report_follow(*, report: Report, email: str, language: str = "nl") -> tuple[Follower, bool]:
     """Make `email` a follower of an open report; returns (follower, created). Following twice is harmless."""
     if report.status not in OPEN_STATUSES:

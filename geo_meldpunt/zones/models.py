@@ -38,7 +38,7 @@ class ZoneType(models.TextChoices):
 
 # When a point lies in several zones and no rule names one, the report records the most specific:
 # a wijk says more to a handler than "the territory".
-ZONE_TYPE_SPECIFICITY = {
+ZONE_TYPE_SPECIFICITY: dict[str, int] = {
     ZoneType.REGIONAL_ROAD: 6,
     ZoneType.PORT: 5,
     ZoneType.BEACH: 4,
@@ -120,6 +120,6 @@ class RoutingRule(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        place = self.zone.name if self.zone_id else (self.zone_type or "*")
-        cat = self.category.slug if self.category_id else "*"
+        place = self.zone.name if self.zone is not None else (self.zone_type or "*")
+        cat = self.category.slug if self.category is not None else "*"
         return f"{cat} @ {place} -> {self.department.slug} ({self.priority})"
