@@ -116,6 +116,16 @@ def coordinator() -> Department:
     return department
 
 
+def territory_check(zones: Sequence[CoveringZone]) -> None:
+    """Refuse a point that no territory zone covers: the sea, a neighbouring town."""
+    if not any(z.zone_type == ZoneType.TERRITORY for z in zones):
+        raise OutsideTerritory(
+            _("This location lies outside the city's territory. Choose a place within the city."),
+            field="location",
+            code="outside_territory",
+        )
+
+
 def decide(
     category,
     zones: Sequence[CoveringZone],
@@ -125,12 +135,8 @@ def decide(
     coordinator_department: Department | None = None,
 ) -> RoutingDecision:
     """Pure: the decision for a category and the zones covering its point (none when not located)."""
-    if located and not any(z.zone_type == ZoneType.TERRITORY for z in zones):
-        raise OutsideTerritory(
-            _("This location lies outside the city's territory. Choose a place within the city."),
-            field="location",
-            code="outside_territory",
-        )
+    if located:
+        territory_check(zones)
     rule = choose_rule(category, zones, rules)
     recorded_zone = _recorded_zone(rule, zones)
     cat_name = category.localized_name()
@@ -197,6 +203,8 @@ def route(*, category, point: Point | None, language: str | None = None) -> Rout
     The reason is written in `language` (the city's default when not given), since it is stored.
     """
     zones = covering_zones(point) if point is not None else []
+    if point is not None:
+        territory_check(zones)  # before switching language: the refusal is for the person asking
     rules = candidate_rules(category, zones)
     with translation.override(language or settings.LANGUAGE_CODE):
         return decide(category, zones, rules, located=point is not None)

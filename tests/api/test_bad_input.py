@@ -434,3 +434,25 @@ def test_a_decompression_bomb_is_refused(api_client, category):
     with nothing_written():
         response = post_photos(api_client, category, [upload("bom.png", bomb.getvalue(), "image/png")])
     assert_field_error(response, "photos")
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "sea_message", "complaint_message"),
+    [
+        (
+            None,
+            "Deze locatie ligt buiten het grondgebied van de stad.",
+            "Voor een klacht hebben we uw e-mailadres nodig",
+        ),
+        ("en", "This location lies outside the city's territory.", "A complaint needs an e-mail address"),
+        ("fr-BE,fr;q=0.9", "territoire", "plainte"),
+    ],
+)
+def test_project_messages_are_dutch_by_default_and_follow_accept_language(
+    api_client, category, accept_language, sea_message, complaint_message
+):
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
+    sea = api_client.post(URL, valid(category, lon=NORTH_SEA[0], lat=NORTH_SEA[1]), format="json", **headers)
+    complaint = api_client.post(URL, valid(category, kind="klacht", reporter_email=DROP), format="json", **headers)
+    assert sea_message in assert_field_error(sea, "location")[0]
+    assert complaint_message in assert_field_error(complaint, "reporter_email")[0]
