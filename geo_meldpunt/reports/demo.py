@@ -70,9 +70,9 @@ DEMO_COORD_DECIMALS = 7
 
 METRES_PER_DEGREE_LAT = 111_320.0
 
-KIND_WEIGHTS = {Kind.MELDING: 0.85, Kind.KLACHT: 0.07, Kind.SUGGESTIE: 0.05, Kind.COMPLIMENT: 0.03}
+KIND_WEIGHTS: dict[str, float] = {Kind.MELDING: 0.85, Kind.KLACHT: 0.07, Kind.SUGGESTIE: 0.05, Kind.COMPLIMENT: 0.03}
 # Community wardens and the phone desk bring in a large share (DOMAIN.md: 1,786 of 6,494 in the first year).
-CHANNEL_WEIGHTS = {
+CHANNEL_WEIGHTS: dict[str, float] = {
     Channel.WEB: 0.44,
     Channel.API: 0.05,
     Channel.PHONE: 0.15,
@@ -83,7 +83,7 @@ CHANNEL_WEIGHTS = {
     Channel.POST: 0.01,
 }
 # Chance that the reporter left an e-mail address, per channel (a complaint or an e-mail always has one).
-EMAIL_SHARE = {Channel.WEB: 0.5, Channel.API: 0.4}
+EMAIL_SHARE: dict[str, float] = {Channel.WEB: 0.5, Channel.API: 0.4}
 EMAIL_SHARE_OTHER = 0.1
 IMPACT_WEIGHTS = (0.12, 0.25, 0.33, 0.19, 0.11)
 # Reports per hour of the local day: few at night, a peak in the morning rounds and after work.
@@ -277,8 +277,11 @@ class _World:
 
     def _place_hotspots(self, rng: np.random.Generator) -> None:
         centre = _centre_zone(self.day, self.zones)
-        in_centre = round(DEMO_HOTSPOTS * DEMO_HOTSPOTS_IN_CENTRE) if centre else 0
-        lon_c, lat_c = self._sample_inside(rng, in_centre, _extent(Zone.objects.filter(pk=centre)), centre)
+        in_centre = 0
+        lon_c = lat_c = np.empty(0)
+        if centre is not None:  # a city without a zone around DEMO_CITY_CENTRE spreads all hotspots
+            in_centre = round(DEMO_HOTSPOTS * DEMO_HOTSPOTS_IN_CENTRE)
+            lon_c, lat_c = self._sample_inside(rng, in_centre, _extent(Zone.objects.filter(pk=centre)), centre)
         lon_t, lat_t = self._sample_inside(rng, DEMO_HOTSPOTS - in_centre, self.bbox, None)
         lon = np.concatenate([lon_c, lon_t])
         lat = np.concatenate([lat_c, lat_t])
@@ -298,6 +301,8 @@ class _World:
         self, rng: np.random.Generator, n: int, bbox: tuple[float, float, float, float], zone_id: int | None
     ) -> tuple[np.ndarray, np.ndarray]:
         """`n` uniform points in `bbox` inside the territory (and inside `zone_id` when given)."""
+        if n <= 0:
+            return np.empty(0), np.empty(0)
         lons: list[np.ndarray] = []
         lats: list[np.ndarray] = []
         found = 0
@@ -353,7 +358,8 @@ def _extent(zones) -> tuple[float, float, float, float]:
             "WHERE id = ANY(%s)) s",
             [list(zones.values_list("id", flat=True))],
         )
-        return tuple(float(v) for v in cursor.fetchone())
+        xmin, ymin, xmax, ymax = cursor.fetchone()
+    return float(xmin), float(ymin), float(xmax), float(ymax)
 
 
 def _centre_zone(day: dt.date, zones: dict[int, routing.CoveringZone]) -> int | None:
