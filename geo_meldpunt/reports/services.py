@@ -100,7 +100,7 @@ def report_create(
         reporter_phone=reporter_phone,
         created_by=created_by,
         department=decision.department,
-        zone_id=decision.zone_id,
+        zone=decision.zone,
         routing_rule=decision.rule,
         routing_reason=decision.reason,
     )
@@ -166,7 +166,7 @@ def report_reroute(
     if address is not None:
         locked.address = address
     locked.department = decision.department
-    locked.zone_id = decision.zone_id
+    locked.zone = decision.zone
     locked.routing_rule = decision.rule
     locked.routing_reason = decision.reason
     locked.save(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import OutsideTerritory
 
-from .models import ZONE_TYPE_SPECIFICITY, Department, RoutingRule, ZonePart, ZoneType
+from .models import ZONE_TYPE_SPECIFICITY, Department, RoutingRule, Zone, ZonePart, ZoneType
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,12 @@ class CoveringZone:
     slug: str
     name: str
     zone_type: str
+
+    def as_zone(self) -> Zone:
+        """A Zone instance without its geometry (loaded only if someone asks), saving a query per report."""
+        return Zone.from_db(
+            "default", ["id", "slug", "name", "zone_type"], [self.id, self.slug, self.name, self.zone_type]
+        )
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,11 @@ class RoutingDecision:
     reason: str
     routable: bool
     zones: tuple[CoveringZone, ...] = ()
+
+    @property
+    def zone(self) -> Zone | None:
+        found = next((z for z in self.zones if z.id == self.zone_id), None)
+        return found.as_zone() if found else None
 
 
 def covering_zones(point: Point, *, day: dt.date | None = None) -> list[CoveringZone]:
@@ -65,7 +76,7 @@ def candidate_rules(category, zones: Sequence[CoveringZone]) -> list[RoutingRule
         RoutingRule.objects.filter(active=True, department__active=True)
         .filter(Q(category_id__in=category_ids) | Q(category__isnull=True))
         .filter(place)
-        .select_related("department", "zone")
+        .select_related("department")  # not the zone: its polygon is heavy and the covering zones say enough
     )
 
 
