@@ -163,6 +163,36 @@ REPORTS_PHOTO_MAX_SIDE = 2560
 # Longest accepted description (characters).
 REPORTS_DESCRIPTION_MAX_LENGTH = 5000
 
+# --- Maps -------------------------------------------------------------------------------------------------
+# Base map under every page map: "osm", "grb" (the Flemish GRB base map) or "none" (tests: no tile server).
+# Tiles are the one outside request a page may make, and only from the configured server.
+MAPS_BASE_LAYER = env("MELDPUNT_BASE_LAYER", "osm")
+MAPS_BASE_LAYERS = {
+    "osm": {
+        "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attribution": "&copy; OpenStreetMap contributors",
+        "max_zoom": 19,
+    },
+    "grb": {
+        "url": (
+            "https://geo.api.vlaanderen.be/GRB/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=grb_bsk"
+            "&STYLE=&FORMAT=image/png&TILEMATRIXSET=GoogleMapsVL&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+        ),
+        "attribution": "&copy; Digitaal Vlaanderen (GRB)",
+        "max_zoom": 21,
+    },
+}
+# Where maps open: the city centre (Oostende: the Wapenplein).
+MAPS_CENTER = (float(env("MELDPUNT_MAP_LAT", "51.2297")), float(env("MELDPUNT_MAP_LON", "2.9196")))
+MAPS_ZOOM = 14
+
+# --- Geocoding -------------------------------------------------------------------------------------------
+# "local": the city's own address table (reference data); "nominatim": an online geocoder through geopy,
+# only when configured (it sends the typed address to that service).
+GEOCODING_BACKEND = env("MELDPUNT_GEOCODER", "local")
+GEOCODING_USER_AGENT = env("MELDPUNT_GEOCODER_USER_AGENT", "meldpunt")
+GEOCODING_TIMEOUT_S = 3
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

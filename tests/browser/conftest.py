@@ -1,0 +1,142 @@
+"""Browser tests: Playwright drives Debian's Chromium against a live server with the Oostende reference data.
+
+Every request the page makes to a host other than the live server fails the test: pages must serve every asset
+themselves (the base map is off in tests). Screenshots of the main steps land in test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+# Without these flags Chromium phones home (updates, sync, safe browsing) from every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class OutsideRequests:
+    def __init__(self, allowed_netloc: str) -> None:
+        self.allowed_netloc = allowed_netloc
+        self.seen: list[str] = []
+
+    def handle(self, route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob") or parts.netloc == self.allowed_netloc:
+            route.continue_()
+        else:
+            self.seen.append(url)
+            route.abort()
+
+
+def _new_page(browser, live_server, request, **context_options) -> tuple[Page, OutsideRequests]:
+    options = {"locale": "nl-BE", "viewport": {"width": 1280, "height": 900}, "base_url": live_server.url}
+    options.update(context_options)
+    context = browser.new_context(**options)
+    outside = OutsideRequests(urlsplit(live_server.url).netloc)
+    context.route("**/*", outside.handle)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    request.addfinalizer(context.close)
+    return page, outside
+
+
+@pytest.fixture
+def live_site(reference_data_reloaded, transactional_db, live_server):
+    """The live server with the reference data committed (the flush after each test empties it; it is reloaded)."""
+    return live_server
+
+
+@pytest.fixture
+def page(browser, live_site, request):
+    page, outside = _new_page(browser, live_site, request)
+    yield page
+    assert outside.seen == [], f"the page asked hosts other than the app itself: {outside.seen}"
+
+
+@pytest.fixture
+def new_page(browser, live_site, request):
+    """Open another page with its own context options (viewport, locale, geolocation, permissions)."""
+    opened: list[OutsideRequests] = []
+
+    def make(**context_options) -> Page:
+        page, outside = _new_page(browser, live_site, request, **context_options)
+        opened.append(outside)
+        return page
+
+    yield make
+    for outside in opened:
+        assert outside.seen == [], f"the page asked hosts other than the app itself: {outside.seen}"
+
+
+@pytest.fixture
+def screenshot(request):
+    """screenshot(page, "step-name"): saves test-artifacts/screenshots/<test>--<step>.png and returns its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    test_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
+
+    def take(page: Page, step: str) -> Path:
+        path = ARTIFACTS / f"{test_name}--{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """WCAG 2.0/2.1 level A and AA violations on the page as it is now, from axe-core run inside Chromium."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+        })"""
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture
+def assert_accessible():
+    def check(page: Page) -> None:
+        violations = axe_violations(page)
+        assert violations == [], "axe-core found WCAG A/AA violations:\n" + json.dumps(violations, indent=2)
+
+    return check
