@@ -140,6 +140,7 @@ class ReportCreatedOutput(serializers.ModelSerializer):
             "tracking_token",
             "tracking_url",
             "created_at",
+            "expected_answer_date",
         ]
 
     def get_tracking_url(self, obj: Report) -> str:
@@ -262,6 +263,7 @@ class TrackOutput(serializers.ModelSerializer):
             "description",
             "impact",
             "created_at",
+            "expected_answer_date",
             "photos",
             "history",
         ]

@@ -1,8 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import public, report
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("volg/<str:token>/", views.track, name="track"),
+    path("", public.home, name="home"),
+    path("meld/", report.meld, name="meld"),
+    path("kaart/", public.kaart, name="kaart"),
+    path("volg/<str:token>/", public.track, name="track"),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the chosen language is kept in a cookie
 ]

@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -5,9 +6,12 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from geo_meldpunt.core.models import TimeStampedModel, TranslatedNameModel
+
+from . import sla
 
 
 class Kind(models.TextChoices):
@@ -161,6 +165,16 @@ class Report(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def expected_answer_date(self) -> dt.date | None:
+        """When the reporter may expect an answer; compliments get thanks, not an answer."""
+        if self.kind == Kind.COMPLIMENT:
+            return None
+        deadline = sla.answer_deadline(
+            kind=self.kind, category_days=self.category.answer_days, category_working_days=self.category.working_days
+        )
+        return sla.due_date(timezone.localtime(self.created_at).date(), deadline)
 
 
 class ReportEvent(models.Model):

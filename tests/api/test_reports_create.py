@@ -1,5 +1,6 @@
 """POST /api/v1/reports/: a report filed by JSON or multipart comes back with its reference, handler and link."""
 
+import datetime
 import json
 import re
 
@@ -181,3 +182,25 @@ def test_logged_in_staff_may_use_a_staff_channel(api_client, django_user_model):
     report = Report.objects.get(reference=response.json()["reference"])
     assert report.channel == "field"
     assert report.created_by == warden
+
+
+@pytest.mark.parametrize(
+    ("kind", "days", "working"),
+    [("klacht", 45, False), ("suggestie", 30, False), ("melding", 7, True)],
+)
+def test_the_reporter_is_told_when_to_expect_an_answer(api_client, kind, days, working):
+    from geo_meldpunt.reports.sla import add_working_days
+
+    category = CategoryFactory(answer_days=7, working_days=True)
+    response = api_client.post(URL, payload(category, kind=kind), format="json")
+    assert response.status_code == 201, response.json()
+    today = timezone.localdate()
+    expected = add_working_days(today, days) if working else today + datetime.timedelta(days=days)
+    assert response.json()["expected_answer_date"] == expected.isoformat()
+
+
+def test_a_compliment_expects_no_answer_date(api_client):
+    category = CategoryFactory(kinds=["compliment"])
+    response = api_client.post(URL, payload(category, kind="compliment"), format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["expected_answer_date"] is None

@@ -15,3 +15,7 @@ def track(request, token: str):
     if report is None:
         raise Http404
     return render(request, "maps/track.html", {"report": report, "history": selectors.report_public_history(report)})
+
+
+def kaart(request):
+    return render(request, "maps/home.html")
