@@ -1,14 +1,16 @@
 """Shared test set-up: the Oostende reference data is loaded once per session, after the test database is made.
 
 Tests run inside a transaction that is rolled back, so the reference data stays as loaded. A test that needs
-real commits (`transactional_db`) ends with a flush that empties every table; it must request
-`reference_data_reloaded` *before* `transactional_db` so the data is back for whatever runs next.
+real commits (`transactional_db`, a live server) ends with a flush that empties every table; a teardown hook
+loads the reference data again after such a test, so it is there for whatever runs next.
 """
 
 from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 
@@ -23,15 +25,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def reference_data_reloaded(django_db_blocker):
-    """Reload the reference data after a `transactional_db` test has flushed the database.
+def reference_data_reloaded(transactional_db):
+    """A test that commits for real (`transactional_db`, live server): the flush at its end empties every table.
 
-    Request it before `transactional_db` in the test's arguments: fixtures are torn down in reverse order,
-    so this teardown runs after the flush.
+    The reference data is loaded again after all of the test's fixtures are torn down (see the teardown hook
+    below): fixture order cannot promise that, because pytest-django's live-server helper requests
+    transactional_db before any fixture of ours.
     """
+
+
+# Fixtures whose tests end with a flush of the whole database.
+FLUSHING_FIXTURES = {"transactional_db", "live_server", "live_site", "reference_data_reloaded"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     yield
-    with django_db_blocker.unblock():
-        load_reference_data()
+    if FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ())):
+        blocker = item.config.stash[blocking_manager_key]
+        with blocker.unblock():
+            load_reference_data()
+            # Playwright's event loop can make this hook run in another context than the test, with a
+            # connection of its own: close it, or it keeps the test database from being dropped at the end.
+            connections.close_all()
 
 
 @pytest.fixture(autouse=True)

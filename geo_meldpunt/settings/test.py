@@ -9,3 +9,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 MAPS_BASE_LAYER = "none"
 GEOCODING_BACKEND = "local"
+# A live server answers each request in a thread of its own: persistent connections would outlive the threads
+# and keep the test database from being dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

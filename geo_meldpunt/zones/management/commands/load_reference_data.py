@@ -18,6 +18,8 @@ class Command(BaseCommand):
             summary = reference_data_load(path=options["path"])
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
+        if options["verbosity"] == 0:
+            return
         for line in summary.lines():
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Reference data loaded." if summary.changed else "Already up to date."))
