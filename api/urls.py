@@ -1,15 +1,18 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import clusters, geocoding, views
 
 urlpatterns = [
     path("v1/categories/", views.CategoryListApi.as_view(), name="api-categories"),
     path("v1/reports/", views.ReportListCreateApi.as_view(), name="api-reports"),
     path("v1/reports/nearby/", views.NearbyReportsApi.as_view(), name="api-reports-nearby"),
+    path("v1/reports/clusters/", clusters.ReportClustersApi.as_view(), name="api-reports-clusters"),
     path("v1/reports/<str:reference>/follow/", views.FollowReportApi.as_view(), name="api-report-follow"),
     path("v1/track/<str:token>/", views.TrackReportApi.as_view(), name="api-track"),
     path("v1/routing/preview/", views.RoutingPreviewApi.as_view(), name="api-routing-preview"),
+    path("v1/geocode/", geocoding.GeocodeApi.as_view(), name="api-geocode"),
+    path("v1/geocode/reverse/", geocoding.ReverseGeocodeApi.as_view(), name="api-geocode-reverse"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns: list = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("tevredenheid/", include("geo_meldpunt.feedback.urls")),
     path("", include("maps.urls")),
 ]
 if settings.DEBUG:

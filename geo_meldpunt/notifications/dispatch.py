@@ -2,16 +2,132 @@
 
 The workflow calls these inside its transaction; they write outgoing messages (an outbox) in that same
 transaction and queue their sending after commit, so no message is lost when a worker or the broker is down.
+Every e-mail is stored on the report (`report.emails`, OutgoingEmail rows), whether it went out yet or not.
+
+Each e-mail carries a dedupe key (per report, or per history event), so a second call for the same creation or
+the same event queues nothing new: calling twice is harmless.
+
+Who gets what:
+- created: the reporter gets an acknowledgement (reference, department, expected answer date), when they left
+  an e-mail address. A compliment instead goes at once to its department's mailbox, and the reporter is thanked.
+- doorverwezen: the reporter is told which external body took it over.
+- wacht_op_melder: the reporter is told what is needed (the step's note).
+- beantwoord: the answer to the reporter and to every follower (each in their own language); then, except for
+  compliments, a satisfaction survey (feedback.services.survey_create, which sends its own e-mail).
+- doorgegeven (a compliment passed on): its forward to the department, if creation did not send it already.
+- heropend: nothing is sent; an unanswered satisfaction link stops working (the answer it asked about is gone).
+Reporters and followers read their own language (report.language, follower.language); departments and the
+coordinator read NOTIFICATIONS_STAFF_LANGUAGE.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 
-def report_created_notify(*, report) -> list:
+from geo_meldpunt.reports.models import Kind, Status
+
+from .contexts import report_context
+from .models import OutgoingEmail, TemplateKey
+from .outbox import email_queue
+
+
+def report_created_notify(*, report) -> list[OutgoingEmail]:
     """Acknowledgement to the reporter (or thanks and forwarding for a compliment). Returns the messages."""
-    return []
+    emails: list[OutgoingEmail] = []
+    if report.kind == Kind.COMPLIMENT:
+        forward = _compliment_forward(report)
+        if forward is not None:
+            emails.append(forward)
+        if report.reporter_email:
+            emails.append(_to_reporter(report, TemplateKey.COMPLIMENT_THANKS, dedupe=f"{report.pk}"))
+        return emails
+    if report.reporter_email:
+        emails.append(_to_reporter(report, TemplateKey.ACKNOWLEDGEMENT, dedupe=f"{report.pk}"))
+    return emails
 
 
-def report_transitioned_notify(*, report, event) -> list:
-    """Messages for a status change (forwarded, waiting for the reporter, answered, ...). Returns the messages."""
-    return []
+def report_transitioned_notify(*, report, event) -> list[OutgoingEmail]:
+    """Messages for a status change (forwarded, waiting for the reporter, answered, ...). Returns the messages.
+
+    `event` is the history row the transition appended: its `to_status` says what happened, its `note` is the
+    text for the reporter when the step's note is public (an internal note is never mailed), its `department`
+    the body a report was forwarded to.
+    """
+    to_status = event.to_status or report.status
+    note = event.note if event.public else ""
+    dedupe = f"{report.pk}:{event.pk}"
+    emails: list[OutgoingEmail] = []
+    if to_status == Status.DOORVERWEZEN and report.reporter_email:
+        body = event.department or report.department
+        extra = {
+            "body_name": body.localized_name(report.language),
+            "body_phone": body.phone,
+            "note": note,
+        }
+        emails.append(_to_reporter(report, TemplateKey.FORWARDED, dedupe=dedupe, extra=extra))
+    elif to_status == Status.WACHT_OP_MELDER and report.reporter_email:
+        emails.append(_to_reporter(report, TemplateKey.WAITING_FOR_REPORTER, dedupe=dedupe, extra={"note": note}))
+    elif to_status == Status.BEANTWOORD:
+        emails.extend(_answer(report=report, answer=note or getattr(report, "answer", ""), dedupe=dedupe))
+    elif to_status == Status.DOORGEGEVEN and report.kind == Kind.COMPLIMENT:
+        forward = _compliment_forward(report)
+        if forward is not None:
+            emails.append(forward)
+    elif to_status == Status.HEROPEND:
+        from geo_meldpunt.feedback.services import surveys_withdraw
+
+        surveys_withdraw(report=report)  # the answer it asked about no longer stands
+    return emails
+
+
+def _answer(*, report, answer: str, dedupe: str) -> list[OutgoingEmail]:
+    from geo_meldpunt.feedback.services import survey_create  # feedback mails through this app
+
+    emails: list[OutgoingEmail] = []
+    if report.reporter_email:
+        emails.append(_to_reporter(report, TemplateKey.ANSWER, dedupe=dedupe, extra={"answer": answer}))
+    reporter = report.reporter_email.strip().lower()
+    for follower in report.followers.exclude(email__iexact=reporter).order_by("id"):
+        context = report_context(report, follower.language) | {"answer": answer}
+        emails.append(
+            email_queue(
+                key=TemplateKey.ANSWER_FOLLOWER,
+                to=follower.email,
+                language=follower.language,
+                context=context,
+                report=report,
+                dedupe_key=f"{TemplateKey.ANSWER_FOLLOWER}:{dedupe}:{follower.pk}",
+            )
+        )
+    if report.kind != Kind.COMPLIMENT and report.reporter_email:
+        survey = survey_create(report=report, dedupe=dedupe)
+        if survey.question_email is not None:
+            emails.append(survey.question_email)
+    return emails
+
+
+def _to_reporter(report, key: str, *, dedupe: str, extra: dict | None = None) -> OutgoingEmail:
+    context = report_context(report, report.language) | (extra or {})
+    return email_queue(
+        key=key,
+        to=report.reporter_email,
+        language=report.language,
+        context=context,
+        report=report,
+        dedupe_key=f"{key}:{dedupe}",
+    )
+
+
+def _compliment_forward(report) -> OutgoingEmail | None:
+    """The compliment to its department's mailbox, once per report; None when the department has no e-mail."""
+    if not report.department.email:
+        return None
+    language = settings.NOTIFICATIONS_STAFF_LANGUAGE
+    return email_queue(
+        key=TemplateKey.COMPLIMENT_FORWARD,
+        to=report.department.email,
+        language=language,
+        context=report_context(report, language),
+        report=report,
+        dedupe_key=f"{TemplateKey.COMPLIMENT_FORWARD}:{report.pk}",
+    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category, Follower, Report, ReportEvent, ReportPhoto
+from .models import AnswerTemplate, Category, Follower, Report, ReportEvent, ReportPhoto
 
 
 @admin.register(Category)
@@ -40,7 +40,9 @@ class ReportPhotoInline(admin.TabularInline):
 class ReportAdmin(admin.ModelAdmin):
     """Read-mostly: status and routing change through services (the back office), not by editing rows."""
 
-    list_display = ["reference", "kind", "category", "status", "department", "zone", "channel", "created_at"]
+    list_display = [
+        "reference", "kind", "category", "status", "department", "zone", "channel", "created_at", "answer_due",
+    ]  # fmt: skip
     list_filter = ["kind", "status", "channel", "department"]
     search_fields = ["reference", "address", "description"]
     list_select_related = ["category", "department", "zone"]
@@ -48,6 +50,9 @@ class ReportAdmin(admin.ModelAdmin):
     readonly_fields = [
         "reference", "kind", "category", "status", "department", "zone", "routing_rule", "routing_reason",
         "tracking_token", "created_by", "created_at", "updated_at",
+        # The workflow's own fields: written by its services under the row lock, never by hand.
+        "acknowledge_due", "answer_due", "acknowledged_at", "answered_at", "closed_at", "paused_since",
+        "paused_working_days", "paused_days", "merged_into", "version", "answer",
     ]  # fmt: skip
     exclude = ["point"]
     inlines = [ReportPhotoInline, ReportEventInline]
@@ -58,3 +63,13 @@ class FollowerAdmin(admin.ModelAdmin):
     list_display = ["report", "email", "language", "created_at"]
     search_fields = ["report__reference", "email"]
     raw_id_fields = ["report"]
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    """Standard answers the back office offers; a template without department is offered to every department."""
+
+    list_display = ["title", "language", "department", "active", "position"]
+    list_filter = ["language", "active", "department"]
+    search_fields = ["title", "body"]
+    list_select_related = ["department"]

@@ -44,7 +44,7 @@ from geo_meldpunt.zones.models import ZONE_TYPE_SPECIFICITY, Department, Routing
 from .demo_texts import description_texts, topics_for
 from .models import PUBLIC_CHANNELS, Category, Channel, Kind, Report, ReportEvent, Status
 from .references import format_reference, reference_reserve
-from .services import KINDS_NEEDING_EMAIL
+from .services import KINDS_NEEDING_EMAIL, reports_deadlines_fill
 
 # --- Tunables ---------------------------------------------------------------------------------------------
 # Tracking tokens of demo reports start with this; `demo_report_count` and --ensure count on it.
@@ -190,6 +190,8 @@ def reports_generate(
             result.per_year[year] = result.per_year.get(year, 0) + n
         if progress:
             progress(result.created, count, time.perf_counter() - started)
+    # COPY bypasses report_create: store the deadlines it would have set, in one set-based UPDATE.
+    reports_deadlines_fill()
     result.seconds = time.perf_counter() - started
     return result
 

@@ -59,6 +59,13 @@ OPEN_STATUSES = (
     Status.DOORVERWEZEN,
     Status.HEROPEND,
 )
+# Solved: the city answered; the public map shows these for a while so citizens see problems get fixed.
+SOLVED_STATUSES = (Status.BEANTWOORD, Status.AFGESLOTEN)
+# The city owes an answer and its clock runs. Not while waiting for the reporter (the clock is paused), not once
+# forwarded to an external body (the reporter was told who took over), not once answered or closed.
+ANSWER_CLOCK_STATUSES = (Status.NIEUW, Status.ONTVANGEN, Status.IN_BEHANDELING, Status.HEROPEND)
+# Nobody has acknowledged the report yet: the acknowledgement deadline applies only here.
+ACKNOWLEDGE_CLOCK_STATUSES = (Status.NIEUW,)
 
 
 class Category(TranslatedNameModel, TimeStampedModel):
@@ -141,6 +148,25 @@ class Report(TimeStampedModel):
     )
     routing_reason = models.CharField(max_length=500)
     tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token)
+    # Workflow: written by the services in services.py only, under the row lock (see report_transition).
+    # Deadlines are local dates, the last day allowed. Null on reports made before deadlines were stored.
+    acknowledge_due = models.DateField(_("acknowledge by"), null=True, blank=True)
+    answer_due = models.DateField(_("answer by"), null=True, blank=True, help_text=_("None for compliments."))
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True, help_text=_("Time of the last answer."))
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # The running pause while waiting for the reporter, and the time earlier pauses took off the clock.
+    paused_since = models.DateTimeField(null=True, blank=True)
+    # db_default as well: the demo generator COPYs rows without naming these columns.
+    paused_working_days = models.PositiveIntegerField(default=0, db_default=0)
+    paused_days = models.PositiveIntegerField(default=0, db_default=0)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_reports"
+    )
+    # Bumped by every change through a service: a handler who read version n and acts on it gets a conflict
+    # instead of overwriting a colleague's change.
+    version = models.PositiveIntegerField(default=1, db_default=1)
+    answer = models.TextField(_("last answer"), blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-created_at"]
@@ -161,6 +187,17 @@ class Report(TimeStampedModel):
                 name="report_open_category_point",
                 condition=models.Q(status__in=OPEN_STATUSES),
             ),
+            # The daily overdue digest and the back office's flags: only reports whose clock runs.
+            models.Index(
+                fields=["answer_due"],
+                name="report_answer_clock_due",
+                condition=models.Q(status__in=ANSWER_CLOCK_STATUSES),
+            ),
+            models.Index(
+                fields=["acknowledge_due"],
+                name="report_acknowledge_clock_due",
+                condition=models.Q(status__in=ACKNOWLEDGE_CLOCK_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,9 +205,14 @@ class Report(TimeStampedModel):
 
     @property
     def expected_answer_date(self) -> dt.date | None:
-        """When the reporter may expect an answer; compliments get thanks, not an answer."""
+        """When the reporter may expect an answer; compliments get thanks, not an answer.
+
+        The stored deadline (moved by pauses) when there is one; computed for reports made before it was stored.
+        """
         if self.kind == Kind.COMPLIMENT:
             return None
+        if self.answer_due is not None:
+            return self.answer_due
         deadline = sla.answer_deadline(
             kind=self.kind, category_days=self.category.answer_days, category_working_days=self.category.working_days
         )
@@ -186,6 +228,13 @@ class ReportEvent(models.Model):
         STATUS = "status", _("status changed")
         FOLLOWED = "followed", _("followed")
         NOTE = "note", _("note")
+        ANSWER = "answer", _("answered")
+        FORWARDED = "forwarded", _("forwarded")
+        MERGED = "merged", _("merged")
+        REASSIGNED = "reassigned", _("reassigned")
+        # Written by the satisfaction survey when a dissatisfied reporter is referred to the ombudsdienst;
+        # staff.roles shows such reports to the ombudsdienst.
+        OMBUDSMAN = "ombudsman", _("referred to the ombudsman")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -234,3 +283,29 @@ class Follower(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "email"], name="follower_unique_email")]
+
+
+class AnswerTemplate(TimeStampedModel):
+    """A standard answer the back office offers handlers; they adapt it before sending."""
+
+    department = models.ForeignKey(
+        "zones.Department",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="answer_templates",
+        help_text=_("Empty: offered to every department."),
+    )
+    language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="nl")
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"

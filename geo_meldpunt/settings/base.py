@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",  # trigram lookups for address search
     "rest_framework",
     "rest_framework_gis",
     "drf_spectacular",
@@ -36,6 +38,10 @@ INSTALLED_APPS = [
     "geo_meldpunt.core",
     "geo_meldpunt.zones",
     "geo_meldpunt.reports",
+    "geo_meldpunt.geocoding",
+    "geo_meldpunt.staff",
+    "geo_meldpunt.notifications",
+    "geo_meldpunt.feedback",
     "api",
     "maps",
 ]
@@ -44,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Pages: the visitor's chosen language (cookie), otherwise Dutch, never the browser's; the API is left as is.
+    "maps.middleware.CookieThenCityLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -53,6 +61,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "geo_meldpunt.urls"
 WSGI_APPLICATION = "geo_meldpunt.wsgi.application"
+LOGIN_URL = "/behandeling/login/"
 
 TEMPLATES = [
     {
@@ -65,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "maps.context_processors.maps",
             ],
         },
     },
@@ -97,6 +107,8 @@ LANGUAGES = [
     ("de", _("German")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The visitor's language choice is kept for a year (Django's default cookie ends with the browser session).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
@@ -136,11 +148,41 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"KindEnum": "geo_meldpunt.reports.models.Kind"},
 }
 
-# --- Background work --------------------------------------------------------------------------------------
+# --- Background work (Celery on Redis) ---------------------------------------------------------------------
+# The worker and its scheduler (beat) run beside the web server (`./dev serve`). Every task is safe to run twice:
+# with late acknowledgement a message whose worker died is delivered again.
 CELERY_BROKER_URL = env("MELDPUNT_REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = env("MELDPUNT_CELERY_QUEUE", "meldpunt")
+# A web request that queues a task must not hang when Redis is down: a few quick tries, then the caller logs it
+# and the outbox sweep (below) queues the message again later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic work, in CELERY_TIMEZONE. Daily jobs are idempotent per day, so a restarted beat does no harm.
+CELERY_BEAT_SCHEDULE = {
+    # Outgoing e-mails still queued after NOTIFICATIONS_REQUEUE_AFTER_MINUTES (the broker lost the message,
+    # or Redis was down at commit time) are queued again: nothing in the outbox is ever lost.
+    "notifications-requeue-stale": {
+        "task": "notifications.requeue_stale_emails",
+        "schedule": 300.0,
+    },
+    # Each department's digest of overdue reports; the coordinator's list of breaches.
+    "notifications-department-digests": {
+        "task": "notifications.send_department_digests",
+        "schedule": crontab(hour=int(env("MELDPUNT_DIGEST_HOUR", "7")), minute=0),
+    },
+    # Answered reports whose satisfaction survey went unanswered for FEEDBACK_CLOSE_AFTER_DAYS are closed.
+    "feedback-close-unanswered": {
+        "task": "feedback.close_unanswered_surveys",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # --- Meldpunt: the city ------------------------------------------------------------------------------------
 # Prefix of report references: OST-2026-000123.
@@ -162,6 +204,23 @@ REPORTS_PHOTO_MAX_COUNT = 5
 REPORTS_PHOTO_MAX_SIDE = 2560
 # Longest accepted description (characters).
 REPORTS_DESCRIPTION_MAX_LENGTH = 5000
+# Public map clusters: the cell size in screen pixels at the requested zoom (the grid is fixed per zoom level, so
+# cells do not jump while the map pans); from REPORTS_CLUSTERS_DETAIL_ZOOM on the map lists reports one by one
+# (/api/v1/reports/) instead; a request may cover at most REPORTS_CLUSTERS_MAX_CELLS cells (a 4K screen of 60 px
+# cells is about 2,300), which bounds the size of one answer.
+REPORTS_CLUSTERS_CELL_PX = 60
+REPORTS_CLUSTERS_DETAIL_ZOOM = 17
+REPORTS_CLUSTERS_MAX_CELLS = 20_000
+# Deadlines from the city's regulation (the defaults are reports.sla.DEFAULT_DEADLINES; a key left out keeps
+# its default). The acknowledgement in working days (weekends and Belgian public holidays skipped), for every
+# kind; the answer per kind in days, calendar or working. A melding has no entry: it follows its category's
+# deadline (Category.answer_days and working_days, set in the admin); a compliment gets thanks, no answer.
+# Time spent waiting for the reporter does not count.
+REPORTS_DEADLINES = {
+    "acknowledge_working_days": 5,
+    "klacht": {"days": 45, "working_days": False},
+    "suggestie": {"days": 30, "working_days": False},
+}
 
 # --- Maps -------------------------------------------------------------------------------------------------
 # Base map under every page map: "osm", "grb" (the Flemish GRB base map) or "none" (tests: no tile server).
@@ -185,6 +244,8 @@ MAPS_BASE_LAYERS = {
 # Where maps open: the city centre (Oostende: the Wapenplein).
 MAPS_CENTER = (float(env("MELDPUNT_MAP_LAT", "51.2297")), float(env("MELDPUNT_MAP_LON", "2.9196")))
 MAPS_ZOOM = 14
+# A solved report stays on the public map this many days after its last change.
+MAPS_RECENTLY_SOLVED_DAYS = 60
 
 # --- Geocoding -------------------------------------------------------------------------------------------
 # "local": the city's own address table (reference data); "nominatim": an online geocoder through geopy,
@@ -192,6 +253,43 @@ MAPS_ZOOM = 14
 GEOCODING_BACKEND = env("MELDPUNT_GEOCODER", "local")
 GEOCODING_USER_AGENT = env("MELDPUNT_GEOCODER_USER_AGENT", "meldpunt")
 GEOCODING_TIMEOUT_S = 3
+# Reverse geocoding names the nearest known address within this distance of the pin (metres); farther away the
+# pin itself says where it is. 150 m is a short walk: a farther address would mislead the handler.
+GEOCODING_REVERSE_RADIUS_M = 150
+
+# --- Notifications (e-mails to reporters, followers and departments) ----------------------------------------
+# Sender of every e-mail.
+NOTIFICATIONS_FROM_EMAIL = env("MELDPUNT_FROM_EMAIL", "meldpunt@localhost")
+# Language of e-mails to departments and the coordinator (the city's working language).
+NOTIFICATIONS_STAFF_LANGUAGE = "nl"
+# Sending retries on SMTP or network errors: up to this many retries per queued task, waiting
+# NOTIFICATIONS_RETRY_BACKOFF_S, then twice that, ... (with jitter), never more than NOTIFICATIONS_RETRY_BACKOFF_MAX_S.
+NOTIFICATIONS_SEND_MAX_RETRIES = 5
+NOTIFICATIONS_RETRY_BACKOFF_S = 30
+NOTIFICATIONS_RETRY_BACKOFF_MAX_S = 600
+# An e-mail still queued this long after it was last handed to the broker is queued again (see CELERY_BEAT_SCHEDULE).
+# Longer than NOTIFICATIONS_RETRY_BACKOFF_MAX_S, so a retry waiting in the broker is not doubled.
+NOTIFICATIONS_REQUEUE_AFTER_MINUTES = 15
+# After this many attempts in all (about a day of SMTP outage) an e-mail is marked failed and logged as an error;
+# the admin can queue it again.
+NOTIFICATIONS_MAX_ATTEMPTS = 60
+
+# --- Feedback (satisfaction survey, ombudsman referral) ------------------------------------------------------
+# How long a satisfaction link stays valid (days).
+FEEDBACK_LINK_DAYS = 14
+# An answered report whose survey is not answered within this many days is closed.
+FEEDBACK_CLOSE_AFTER_DAYS = 14
+# A score at or under this threshold (1-5) sends the reporter the ombudsman service's details and records a
+# referral: 2 means scores 1 and 2.
+FEEDBACK_OMBUDSMAN_THRESHOLD = 2
+# The second line for dissatisfied reporters (Oostende's ombudsdienst; it answers within 3 months, extendable by 3,
+# and takes no complaint older than a year). `url` is shown only when set.
+FEEDBACK_OMBUDSMAN_CONTACT = {
+    "name": env("MELDPUNT_OMBUDSMAN_NAME", "Ombudsdienst Stad Oostende"),
+    "email": env("MELDPUNT_OMBUDSMAN_EMAIL", "ombudsdienst@oostende.be"),
+    "phone": env("MELDPUNT_OMBUDSMAN_PHONE", "059 25 86 86"),
+    "url": env("MELDPUNT_OMBUDSMAN_URL", ""),
+}
 
 LOGGING = {
     "version": 1,

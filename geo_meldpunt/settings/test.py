@@ -1,6 +1,7 @@
 """Settings for the test suite: real PostGIS, fast hashing, no outside services."""
 
 from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -12,3 +13,13 @@ GEOCODING_BACKEND = "local"
 # A live server answers each request in a thread of its own: persistent connections would outlive the threads
 # and keep the test database from being dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# --- Background work and e-mail ---------------------------------------------------------------------------
+# Tasks are queued for real (not eager): unit tests run task functions directly; the worker integration test
+# starts a Celery worker with these settings and passes the values below through the environment.
+# A Redis database of its own, so that a test run never feeds a developer's running worker.
+CELERY_BROKER_URL = env("MELDPUNT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CELERY_TASK_ALWAYS_EAGER = False
+EMAIL_BACKEND = env("MELDPUNT_EMAIL_BACKEND", EMAIL_BACKEND)
+EMAIL_FILE_PATH = env("MELDPUNT_EMAIL_FILE_PATH", "")
+CELERY_TASK_DEFAULT_QUEUE = env("MELDPUNT_CELERY_QUEUE", "meldpunt-test")

@@ -1,10 +1,11 @@
-"""Load a city's reference data from a folder: departments, zones, categories and routing rules.
+"""Load a city's reference data from a folder: departments, zones, categories, routing rules and addresses.
 
-The folder holds zones.geojson, departments.json, categories.json and routing_rules.json; the keys of each
-record are in reference_checks.py, and fixtures/oostende/ is the example. Loading is idempotent: rows are
-matched by slug (a rule by its category, zone, zone type and department), rewritten only when a value differs,
-and never deleted, since reports point at them. Everything is checked before the first write, and written in
-one transaction."""
+The folder holds zones.geojson, departments.json, categories.json and routing_rules.json, and optionally
+addresses.csv (for the local geocoder); the keys of each record are in reference_checks.py, and fixtures/oostende/
+is the example. Loading is idempotent: rows are matched by slug (a rule by its category, zone, zone type and
+department; an address by street, house number and postcode), rewritten only when a value differs, and never
+deleted, since reports point at them (an address left out of the file stays too, until removed in the admin).
+Everything is checked before the first write, and written in one transaction."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models, transaction
 
+from geo_meldpunt.geocoding.services import addresses_upsert
 from geo_meldpunt.reports.models import Category
 
 from .models import Department, RoutingRule, Zone
@@ -65,6 +67,8 @@ def reference_data_load(*, path: Path | str = REFERENCE_DATA_DEFAULT_PATH) -> Lo
         _load_zones(data.zones, summary)
         _load_categories(data.categories, summary)
         _load_rules(data.rules, summary)
+        if data.addresses is not None:
+            summary.counts["addresses"] = Counter(addresses_upsert(records=data.addresses))
     return summary
 
 

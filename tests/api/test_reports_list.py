@@ -143,3 +143,26 @@ def test_filters_combine(api_client):
     body = api_client.get(URL, {"bbox": BBOX_CENTRE, "category": category.slug, "status": "nieuw"}).json()
 
     assert references(body) == [wanted.reference]
+
+
+def test_the_map_shows_open_and_recently_solved_reports_only(api_client, settings):
+    """Solved reports stay visible for MAPS_RECENTLY_SOLVED_DAYS; merged and inadmissible ones never show."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from geo_meldpunt.reports.models import Report
+
+    settings.MAPS_RECENTLY_SOLVED_DAYS = 30
+    category = CategoryFactory()
+    open_report = ReportFactory(category=category, point=CENTRUM)
+    recent = ReportFactory(category=category, point=CENTRUM, status=Status.AFGESLOTEN)
+    old = ReportFactory(category=category, point=CENTRUM, status=Status.BEANTWOORD)
+    Report.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=31))
+    merged = ReportFactory(category=category, point=CENTRUM, status=Status.SAMENGEVOEGD)
+    refused = ReportFactory(category=category, point=CENTRUM, status=Status.NIET_ONTVANKELIJK)
+
+    shown = set(references(api_client.get(URL, {"category": category.slug}).json()))
+
+    assert shown == {open_report.reference, recent.reference}
+    assert not shown & {old.reference, merged.reference, refused.reference}

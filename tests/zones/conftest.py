@@ -21,6 +21,7 @@ def _english():
 
 
 @pytest.fixture
-def admin_client(admin_client):
-    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+def admin_client(admin_client, settings):
+    # Pages (the admin too) follow the language cookie, else Dutch; the browser's Accept-Language is not enough.
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return admin_client

@@ -6,12 +6,12 @@ from geo_meldpunt.zones.reference import REFERENCE_DATA_DEFAULT_PATH, reference_
 
 class Command(BaseCommand):
     help = (
-        "Load a city's reference data (departments, zones, categories, routing rules) from a folder. "
+        "Load a city's reference data (departments, zones, categories, routing rules, addresses) from a folder. "
         "Idempotent: a second run changes nothing. Writes for real, in one transaction."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--path", default=str(REFERENCE_DATA_DEFAULT_PATH), help="folder with the four files")
+        parser.add_argument("--path", default=str(REFERENCE_DATA_DEFAULT_PATH), help="folder with the reference files")
 
     def handle(self, *args, **options):
         try:

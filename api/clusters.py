@@ -1,0 +1,126 @@
+"""The public map below the detail zoom: public reports counted per grid cell, as GeoJSON.
+
+GET /api/v1/reports/clusters/?bbox=2.84,51.16,3.01,51.25&zoom=13&category=&status=
+From `detail_zoom` (17) on, the map shows the reports themselves with GET /api/v1/reports/?bbox=...
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geo_meldpunt.reports import selectors
+
+from .fields import GEOJSON_POINT_SCHEMA, parse_bbox
+from .serializers import PublicListQuery
+
+# Cell corners are multiples of the cell size; 7 decimals keep them exact enough (about 1 cm) and the JSON short.
+CELL_DECIMALS = 7
+POSITION_DECIMALS = 6
+_ZOOM_MESSAGE = gettext_lazy("Give zoom as a whole number from 0 to 22.")
+
+
+class ClusterQuery(PublicListQuery):
+    bbox = serializers.CharField(help_text="minlon,minlat,maxlon,maxlat (WGS84 degrees): the map's visible area.")
+    zoom = serializers.IntegerField(
+        min_value=0,
+        max_value=22,
+        help_text="The map's zoom level; cells are about REPORTS_CLUSTERS_CELL_PX (60) pixels wide at it.",
+        error_messages={key: _ZOOM_MESSAGE for key in ("invalid", "min_value", "max_value", "max_string_length")},
+    )
+
+    def validate(self, attrs):
+        attrs["bbox"] = bbox = parse_bbox(attrs["bbox"])
+        width, height = selectors.cluster_cell_size(attrs["zoom"])
+        cells = ((bbox[2] - bbox[0]) / width) * ((bbox[3] - bbox[1]) / height)
+        if cells > settings.REPORTS_CLUSTERS_MAX_CELLS:
+            raise serializers.ValidationError(
+                {"bbox": [_("This area is too large for zoom %(zoom)s: zoom out or ask for a smaller area.") % attrs]}
+            )
+        return attrs
+
+
+# --- Response shape, for the schema only: the view builds the JSON directly (thousands of cells, no overhead) ---
+
+
+@extend_schema_field(GEOJSON_POINT_SCHEMA)
+class _PointField(serializers.Field):
+    pass
+
+
+class ClusterProperties(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Public reports in this cell (within the asked bbox).")
+    cell = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=4,
+        max_length=4,
+        help_text="The cell: [minlon, minlat, maxlon, maxlat]. Zoom to it when the cluster is selected.",
+    )
+
+
+class ClusterFeature(serializers.Serializer):
+    type = serializers.CharField(help_text="Always “Feature”.")
+    geometry = _PointField(help_text="The mean position of the cell's reports.")
+    properties = ClusterProperties()
+
+
+class ClusterCollection(serializers.Serializer):
+    type = serializers.CharField(help_text="Always “FeatureCollection”.")
+    zoom = serializers.IntegerField()
+    cell_size = serializers.ListField(
+        child=serializers.FloatField(), min_length=2, max_length=2, help_text="[width, height] of a cell in degrees."
+    )
+    detail_zoom = serializers.IntegerField(
+        help_text="From this zoom on, show the reports one by one with GET /api/v1/reports/?bbox= instead."
+    )
+    features = ClusterFeature(many=True)
+
+
+def cluster_collection(clusters: list[selectors.ReportCluster], *, zoom: int) -> dict:
+    width, height = selectors.cluster_cell_size(zoom)
+    return {
+        "type": "FeatureCollection",
+        "zoom": zoom,
+        "cell_size": [width, height],
+        "detail_zoom": settings.REPORTS_CLUSTERS_DETAIL_ZOOM,
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(c.lon, POSITION_DECIMALS), round(c.lat, POSITION_DECIMALS)],
+                },
+                "properties": {"count": c.count, "cell": [round(v, CELL_DECIMALS) for v in c.cell]},
+            }
+            for c in clusters
+        ],
+    }
+
+
+class ReportClustersApi(APIView):
+    """Public reports in the visible area counted per grid cell, for the map below the detail zoom.
+
+    Counts only what public_reports shows: located reports in public categories, with the same category and
+    status filters as GET /api/v1/reports/. One SQL statement, whatever the number of reports.
+    """
+
+    @extend_schema(
+        parameters=[ClusterQuery],
+        responses={200: ClusterCollection, 400: OpenApiResponse(description="Messages per parameter.")},
+    )
+    def get(self, request):
+        query = ClusterQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        clusters = selectors.public_report_clusters(
+            bbox=params["bbox"],
+            zoom=params["zoom"],
+            category_slug=params.get("category"),
+            statuses=params.get("status"),
+        )
+        return Response(cluster_collection(clusters, zoom=params["zoom"]))

@@ -1,0 +1,343 @@
+/*
+ * Step "Where is it?": the pin on the map (click or tap, drag, "use my location", an address search, or the map's
+ * centre for keyboard users), the pin's address (reverse geocoding) and the territory check, at once after every
+ * move: a point in the sea or in a neighbouring town is refused before the reporter goes on.
+ */
+
+import { byId, el, fill, formatNumber, plural } from "./meld-util.js";
+
+// Above this the browser's position is a guess (wifi, cell towers): say so, and let the reporter move the pin.
+const POOR_ACCURACY_M = 100;
+
+export function setupLocation(ctx) {
+  const { config, strings, api, state } = ctx;
+  const needsLocation = () => config.kinds_needing_location.includes(state.kind);
+
+  let map = null;
+  let marker = null;
+  let accuracyCircle = null;
+  let checkSeq = 0;
+  let check = Promise.resolve({ inside: null });
+  let inside = null; // true: in the territory; false: outside; null: not known (yet, or the check failed)
+
+  const texts = {
+    pin: byId("meld-place-pin"),
+    accuracy: byId("meld-place-accuracy"),
+    address: byId("meld-place-address"),
+  };
+  const place = byId("meld-place"); // data-place: checking, inside, outside or unknown (tests wait on it)
+  const noLocation = byId("meld-no-location");
+  const geolocateButton = byId("meld-geolocate");
+  const searchInput = byId("meld-address-q");
+  const searchButton = byId("meld-address-go");
+  const searchStatus = byId("meld-search-status");
+  const searchResults = byId("meld-search-results");
+
+  function say(element, text) {
+    element.textContent = text || "";
+    element.hidden = !text;
+  }
+
+  // --- The map and the pin -----------------------------------------------------------------------------------
+
+  function ensureMap() {
+    if (map) {
+      map.invalidateSize();
+      if (state.lat !== null && !map.getBounds().contains([state.lat, state.lon])) {
+        map.setView([state.lat, state.lon], Math.max(map.getZoom(), config.map.pin_zoom - 1));
+      }
+      return map;
+    }
+    const start = state.lat !== null ? { center: [state.lat, state.lon], zoom: config.map.pin_zoom } : {};
+    map = window.Meldpunt.createMap("meld-map", { ...start, label: strings.location_map_label });
+    const mapElement = byId("meld-map");
+    mapElement.setAttribute(
+      "aria-describedby",
+      `${mapElement.getAttribute("aria-describedby") || ""} meld-location-help err-location`.trim(),
+    );
+    map.on("click", (event) => setPin(event.latlng.lat, event.latlng.lng, { source: "map" }));
+    window.meldMap = map; // for the browser tests: they turn coordinates into pixels with it
+    drawPin();
+    return map;
+  }
+
+  function drawPin() {
+    if (!map) return;
+    if (state.lat === null) {
+      if (marker) marker.remove();
+      if (accuracyCircle) accuracyCircle.remove();
+      marker = null;
+      accuracyCircle = null;
+      return;
+    }
+    const latlng = [state.lat, state.lon];
+    if (!marker) {
+      marker = window.L.marker(latlng, { draggable: true, keyboard: false, alt: strings.pin_alt, autoPan: true });
+      marker.on("dragend", () => {
+        const position = marker.getLatLng();
+        setPin(position.lat, position.lng, { source: "drag" });
+      });
+      marker.addTo(map);
+    } else {
+      marker.setLatLng(latlng);
+    }
+    if (accuracyCircle) accuracyCircle.remove();
+    accuracyCircle = state.accuracy
+      ? window.L.circle(latlng, {
+          radius: state.accuracy,
+          interactive: false,
+          weight: 1,
+          color: "#0b4f8a",
+          fillOpacity: 0.12,
+        }).addTo(map)
+      : null;
+  }
+
+  /**
+   * Put the pin at lat/lon, show what is known about the place and check it. Returns the check's promise:
+   * {inside: true|false|null, message, address}.
+   */
+  function setPin(lat, lon, { source = "map", accuracy = null, address = "", zoom = null } = {}) {
+    state.lat = Math.round(lat * 1e6) / 1e6;
+    state.lon = Math.round(lon * 1e6) / 1e6;
+    state.accuracy = accuracy ? Math.round(accuracy) : null;
+    state.address = address || "";
+    state.no_location = false;
+    noLocation.checked = false;
+    if (map) {
+      drawPin();
+      if (zoom) map.setView([state.lat, state.lon], zoom);
+      else if (!map.getBounds().contains([state.lat, state.lon])) map.panTo([state.lat, state.lon]);
+    }
+    say(texts.pin, strings.pin_placed);
+    showAccuracy();
+    ctx.clearError("location");
+    ctx.placeChanged(source);
+    ctx.save();
+    return checkPlace();
+  }
+
+  function clearPin() {
+    state.lat = null;
+    state.lon = null;
+    state.accuracy = null;
+    state.address = "";
+    inside = null;
+    delete place.dataset.place;
+    checkSeq += 1;
+    check = Promise.resolve({ inside: null });
+    drawPin();
+    say(texts.pin, "");
+    say(texts.accuracy, "");
+    say(texts.address, "");
+    ctx.clearError("location");
+    ctx.placeChanged("clear");
+  }
+
+  function showAccuracy() {
+    if (!state.accuracy) {
+      say(texts.accuracy, "");
+      return;
+    }
+    const template = state.accuracy > POOR_ACCURACY_M ? strings.accuracy_poor : strings.accuracy;
+    say(texts.accuracy, fill(template, { metres: formatNumber(state.accuracy) }));
+  }
+
+  /** Territory (routing preview) and address (reverse geocoding), both at once; late answers are ignored. */
+  function checkPlace() {
+    const seq = ++checkSeq;
+    const { lat, lon } = state;
+    const addressKnown = Boolean(state.address);
+    inside = null;
+    place.dataset.place = "checking";
+    if (addressKnown) say(texts.address, fill(strings.address_near, { address: state.address }));
+    else say(texts.address, strings.location_checking);
+
+    // The preview needs a category; until the reporter chose one, any will do (see previewCategory).
+    const territory = ctx.categoriesLoaded
+      .then(() => api.get(config.urls.routing_preview, { lat, lon, category: ctx.previewCategory() }))
+      .then(() => ({ inside: true }))
+      .catch((error) => outsideFrom(error) || { inside: null });
+
+    const address = addressKnown
+      ? Promise.resolve({ address: state.address })
+      : api
+          .get(config.urls.geocode_reverse, { lat, lon })
+          .then(({ data }) => ({ address: (data && data.label) || "" }))
+          .catch((error) => ({
+            address: "",
+            ...(outsideFrom(error) || {}),
+            failed: error.kind !== "notfound" && !outsideFrom(error),
+          }));
+
+    check = Promise.all([territory, address]).then(([t, a]) => {
+      if (seq !== checkSeq) return { inside: null, stale: true };
+      const outside = t.inside === false ? t : a.inside === false ? a : null;
+      if (outside) {
+        inside = false;
+        place.dataset.place = "outside";
+        say(texts.pin, "");
+        say(texts.address, "");
+        ctx.fieldError("location", [outside.message]);
+        return { inside: false, message: outside.message };
+      }
+      inside = t.inside;
+      place.dataset.place = inside ? "inside" : "unknown";
+      if (!addressKnown) {
+        state.address = a.address;
+        ctx.save();
+        say(
+          texts.address,
+          a.address
+            ? fill(strings.address_near, { address: a.address })
+            : a.failed
+              ? strings.address_unavailable
+              : strings.address_none,
+        );
+      }
+      return { inside, address: state.address };
+    });
+    return check;
+  }
+
+  /** The API's refusal of a place (400 at `location`, `lat` or `lon`) as {inside: false, message}. */
+  function outsideFrom(error) {
+    const body = error && error.kind === "invalid" ? error.body : null;
+    const messages = body && (body.location || body.lat || body.lon);
+    return messages ? { inside: false, message: [].concat(messages).join(" ") } : null;
+  }
+
+  // --- Use my location -----------------------------------------------------------------------------------------
+
+  function geolocate() {
+    if (!("geolocation" in navigator)) {
+      say(texts.accuracy, strings.geo_unsupported);
+      return;
+    }
+    geolocateButton.disabled = true;
+    geolocateButton.setAttribute("aria-busy", "true");
+    say(texts.accuracy, strings.geo_locating);
+    const done = () => {
+      geolocateButton.disabled = false;
+      geolocateButton.removeAttribute("aria-busy");
+    };
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        done();
+        const { latitude, longitude, accuracy } = position.coords;
+        setPin(latitude, longitude, { source: "gps", accuracy, zoom: config.map.pin_zoom });
+      },
+      (error) => {
+        done();
+        say(texts.accuracy, error.code === error.PERMISSION_DENIED ? strings.geo_denied : strings.geo_unavailable);
+      },
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+    );
+  }
+
+  // --- Address search --------------------------------------------------------------------------------------------
+
+  async function search() {
+    const q = searchInput.value.trim();
+    searchResults.replaceChildren();
+    if (!q) {
+      searchStatus.textContent = strings.search_empty;
+      return;
+    }
+    searchStatus.textContent = strings.searching;
+    let results;
+    try {
+      ({ data: results } = await api.get(config.urls.geocode, { q }));
+    } catch (error) {
+      const body = error.kind === "invalid" && error.body;
+      searchStatus.textContent = body && body.q ? [].concat(body.q).join(" ") : strings.search_failed;
+      return;
+    }
+    results = Array.isArray(results) ? results : [];
+    if (!results.length) {
+      searchStatus.textContent = strings.search_none;
+      return;
+    }
+    searchStatus.textContent = plural(strings.search_results, results.length);
+    for (const result of results) {
+      const button = el("button", { type: "button", class: "meld-result", text: result.label });
+      button.addEventListener("click", () => chooseResult(result));
+      searchResults.append(el("li", {}, button));
+    }
+  }
+
+  function chooseResult(result) {
+    searchResults.replaceChildren();
+    searchStatus.textContent = "";
+    setPin(Number(result.lat), Number(result.lon), {
+      source: "search",
+      address: result.label,
+      zoom: config.map.pin_zoom,
+    });
+    // The list is gone: give keyboard users the obvious next move. The place is announced by the live region.
+    byId("step-location").querySelector("[data-next]").focus();
+  }
+
+  // --- Wiring --------------------------------------------------------------------------------------------------
+
+  geolocateButton.addEventListener("click", geolocate);
+  searchButton.addEventListener("click", search);
+  searchInput.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault(); // search, do not go to the next step
+      search();
+    }
+  });
+  byId("meld-pin-centre").addEventListener("click", () => {
+    const centre = ensureMap().getCenter();
+    setPin(centre.lat, centre.lng, { source: "centre" });
+  });
+  noLocation.addEventListener("change", () => {
+    if (noLocation.checked) {
+      clearPin();
+      state.no_location = true;
+      say(texts.pin, strings.no_location_chosen);
+    } else {
+      state.no_location = false;
+      say(texts.pin, "");
+    }
+    ctx.save();
+  });
+
+  return {
+    ensureMap,
+    setPin,
+    /** Kinds that may skip the place (suggestions, compliments) get the "not about one place" choice. */
+    refreshKind() {
+      byId("meld-no-location-wrap").hidden = needsLocation();
+      if (needsLocation() && state.no_location) {
+        state.no_location = false;
+        noLocation.checked = false;
+        say(texts.pin, "");
+      }
+    },
+    restore() {
+      noLocation.checked = Boolean(state.no_location) && !needsLocation();
+      if (noLocation.checked) say(texts.pin, strings.no_location_chosen);
+      if (state.lat !== null) {
+        say(texts.pin, strings.pin_placed);
+        showAccuracy();
+        checkPlace();
+      }
+    },
+    async validate() {
+      if (!needsLocation() && (state.no_location || state.lat === null)) {
+        // Suggestions and compliments may skip the place: going on without a pin is that choice.
+        state.no_location = true;
+        noLocation.checked = true;
+        return true;
+      }
+      if (state.lat === null) {
+        ctx.fieldError("location", [strings.choose_location]);
+        return false;
+      }
+      const result = await check;
+      return result.inside !== false && inside !== false;
+    },
+  };
+}

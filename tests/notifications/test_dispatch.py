@@ -1,0 +1,191 @@
+"""What the reporter, followers and departments are told, walked through the report services."""
+
+import pytest
+from django.utils import translation
+from django.utils.formats import date_format
+
+from geo_meldpunt.feedback.models import SatisfactionSurvey
+from geo_meldpunt.feedback.selectors import department_compliments
+from geo_meldpunt.notifications.models import OutgoingEmail, TemplateKey
+from geo_meldpunt.reports.models import Follower, Kind, Status
+from geo_meldpunt.reports.services import report_follow
+from tests.factories import DepartmentFactory
+from tests.notifications.helpers import emails, new_report, send_queued, transition
+
+pytestmark = pytest.mark.django_db
+
+# A phrase of each language's acknowledgement, and how a date reads in it.
+ACKNOWLEDGEMENT_PHRASES = {
+    "nl": ("Bedankt voor uw melding", "Behandeld door"),
+    "fr": ("nous avons bien reçu votre signalement", "Traité par"),
+    "en": ("Thank you for your report", "Handled by"),
+    "de": ("Wir haben Ihr Anliegen (Meldung) erhalten", "Bearbeitet von"),
+}
+DATE_FORMATS = {"nl": "j F Y", "fr": "j F Y", "en": "j F Y", "de": "j. F Y"}
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en", "de"])
+def test_the_acknowledgement_is_in_the_reporters_language_with_reference_department_and_date(language):
+    department = DepartmentFactory(
+        name_nl="Wegendienst", name_fr="Service des routes", name_en="Roads", name_de="Straßen"
+    )
+    report = new_report(language=language, department=department)
+
+    (email,) = emails(report)
+    assert (email.template_key, email.to, email.language, email.status) == (
+        TemplateKey.ACKNOWLEDGEMENT,
+        "melder@example.org",
+        language,
+        OutgoingEmail.Status.QUEUED,
+    )
+    for phrase in ACKNOWLEDGEMENT_PHRASES[language]:
+        assert phrase in email.body
+    assert report.reference in email.subject and report.reference in email.body
+    assert department.localized_name(language) in email.body
+    with translation.override(language):
+        assert date_format(report.answer_due, DATE_FORMATS[language]) in email.body
+    assert f"/volg/{report.tracking_token}/" in email.body
+
+    (message,) = send_queued()
+    assert message.to == ["melder@example.org"]
+    assert message.subject == email.subject
+    assert message.body == email.body
+
+
+def test_no_e_mail_address_no_acknowledgement():
+    report = new_report(reporter_email="")
+    assert emails(report) == []
+
+
+def test_nothing_is_sent_before_the_transaction_commits(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks() as callbacks:
+        report = new_report()
+    assert len(callbacks) == 1  # the queueing of the acknowledgement, for after commit
+    assert mailoutbox == []
+    assert emails(report)[0].status == OutgoingEmail.Status.QUEUED
+
+
+def test_addresses_typed_by_a_reporter_never_arrive_as_links():
+    report = new_report(
+        description="Zie http://evil.example/login en www.phish.test, of mail info@bank.example.",
+        address="Kerkstraat 1 (klik https://phish.test/x)",
+        reporter_name="Jan www.spam.test",
+    )
+    (message,) = send_queued()
+    text = message.subject + message.body
+    for linkable in ("http://evil.example", "evil.example", "www.phish.test", "bank.example", "https://phish.test"):
+        assert linkable not in text
+    assert "http[:]//evil[.]example/login" in message.body
+    assert "info@bank[.]example" in message.body
+    assert "www[.]spam[.]test" in message.body
+    # Plain text only: no HTML part that a client could render with links.
+    assert message.content_subtype == "plain"
+    assert not getattr(message, "alternatives", None)
+    # Our own link stays whole.
+    assert f"http://127.0.0.1:8000/volg/{report.tracking_token}/" in message.body
+
+
+def test_a_compliment_goes_to_the_department_mailbox_and_the_reporter_is_thanked():
+    department = DepartmentFactory(email="groendienst@example.org", name_nl="Groendienst")
+    report = new_report(
+        kind=Kind.COMPLIMENT,
+        department=department,
+        description="Het park ligt er prachtig bij!",
+        reporter_name="An",
+        language="en",
+    )
+
+    forward, thanks = emails(report)
+    assert (forward.template_key, forward.to, forward.language) == (
+        TemplateKey.COMPLIMENT_FORWARD,
+        "groendienst@example.org",
+        "nl",
+    )
+    assert "Het park ligt er prachtig bij!" in forward.body
+    assert report.reference in forward.subject
+    assert (thanks.template_key, thanks.to, thanks.language) == (
+        TemplateKey.COMPLIMENT_THANKS,
+        "melder@example.org",
+        "en",
+    )
+    assert "Thank you very much for your compliment" in thanks.body
+    assert not emails(report, template_key=TemplateKey.ACKNOWLEDGEMENT)
+    assert list(department_compliments(department=department)) == [report]
+
+    # Passing it on through the workflow does not send it a second time.
+    transition(report, Status.DOORGEGEVEN)
+    assert len(emails(report, template_key=TemplateKey.COMPLIMENT_FORWARD)) == 1
+
+    sent = send_queued()
+    assert sorted(m.to[0] for m in sent) == ["groendienst@example.org", "melder@example.org"]
+
+
+def test_forwarded_tells_the_reporter_who_took_it_over():
+    fluvius = DepartmentFactory(name_nl="Fluvius", name_fr="Fluvius", is_external=True, phone="078 35 35 34")
+    report = new_report(language="fr")
+    transition(report, Status.DOORVERWEZEN, department=fluvius)
+
+    (email,) = emails(report, template_key=TemplateKey.FORWARDED)
+    assert email.language == "fr"
+    assert "Fluvius" in email.subject and "Fluvius" in email.body
+    assert "078 35 35 34" in email.body
+
+
+def test_waiting_for_the_reporter_says_what_is_needed():
+    report = new_report()
+    transition(report, Status.WACHT_OP_MELDER, note="Stuur ons een foto van de plek.")
+
+    (email,) = emails(report, template_key=TemplateKey.WAITING_FOR_REPORTER)
+    assert "Stuur ons een foto van de plek." in email.body
+    assert report.reference in email.subject
+
+
+def test_the_answer_reaches_the_reporter_and_every_follower_in_their_language():
+    report = new_report(language="nl")
+    report_follow(report=report, email="buur@example.org", language="de")
+    report_follow(report=report, email="voisin@example.org", language="fr")
+    report_follow(report=report, email="MELDER@example.org", language="en")  # the reporter: one answer only
+
+    transition(report, Status.BEANTWOORD, note="De tegel is vandaag vastgelegd.")
+
+    answer = emails(report, template_key=TemplateKey.ANSWER)
+    assert [(e.to, e.language) for e in answer] == [("melder@example.org", "nl")]
+    assert "De tegel is vandaag vastgelegd." in answer[0].body
+    followers = emails(report, template_key=TemplateKey.ANSWER_FOLLOWER)
+    assert sorted((e.to, e.language) for e in followers) == [("buur@example.org", "de"), ("voisin@example.org", "fr")]
+    by_language = {e.language: e for e in followers}
+    assert "Sie folgen der Meldung" in by_language["de"].body
+    assert "Vous suivez le signalement" in by_language["fr"].body
+    assert all("De tegel is vandaag vastgelegd." in e.body for e in followers)
+    # The reporter is asked how satisfied they are; followers are not.
+    (question,) = emails(report, template_key=TemplateKey.SATISFACTION_QUESTION)
+    survey = SatisfactionSurvey.objects.get(report=report)
+    assert question.to == "melder@example.org"
+    assert f"/tevredenheid/{survey.token}/" in question.body
+    assert Follower.objects.filter(report=report).count() == 3
+
+
+def test_every_e_mail_is_recorded_on_the_report():
+    report = new_report()
+    transition(report, Status.IN_BEHANDELING)
+    transition(report, Status.BEANTWOORD, note="Hersteld.")
+    send_queued()
+    assert [e.template_key for e in report.emails.order_by("id")] == [
+        TemplateKey.ACKNOWLEDGEMENT,
+        TemplateKey.ANSWER,
+        TemplateKey.SATISFACTION_QUESTION,
+    ]
+    assert {e.status for e in report.emails.all()} == {OutgoingEmail.Status.SENT}
+
+
+def test_notifying_twice_for_the_same_event_sends_nothing_new():
+    from geo_meldpunt.notifications import dispatch
+
+    report = new_report()
+    report = transition(report, Status.BEANTWOORD, note="Hersteld.")
+    event = report.events.get(to_status=Status.BEANTWOORD)
+    before = emails(report)
+    dispatch.report_created_notify(report=report)
+    dispatch.report_transitioned_notify(report=report, event=event)
+    assert emails(report) == before
+    assert SatisfactionSurvey.objects.filter(report=report).count() == 1
