@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from geo_meldpunt.reports.models import Status
 
@@ -40,7 +41,7 @@ class Step:
 STEPS: dict[str, Step] = {
     Status.ONTVANGEN: Step(verb=_("Acknowledge")),
     Status.IN_BEHANDELING: Step(verb=_("Mark as in progress")),
-    Status.AFGESLOTEN: Step(verb=_("Close")),
+    Status.AFGESLOTEN: Step(verb=pgettext_lazy("close a report", "Close")),
     Status.BEANTWOORD: Step(
         verb=_("Answer"),
         note="required",
