@@ -181,6 +181,22 @@ class PublicReportFeature(GeoFeatureModelSerializer):
         return obj.department.localized_name()
 
 
+class PublicMapReportFeature(PublicReportFeature):
+    """A report on the public map: with its photos, but only for categories whose photos may be public."""
+
+    photos = serializers.SerializerMethodField()
+
+    class Meta(PublicReportFeature.Meta):
+        fields = [*PublicReportFeature.Meta.fields, "photos"]
+
+    def get_photos(self, obj: Report) -> list[str]:
+        if not obj.category.photos_public:
+            return []
+        request = self.context.get("request")
+        urls = [photo.image.url for photo in obj.photos.all()]
+        return [request.build_absolute_uri(url) for url in urls] if request else urls
+
+
 class DuplicateCandidateFeature(PublicReportFeature):
     distance_m = serializers.SerializerMethodField()
 

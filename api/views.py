@@ -38,7 +38,7 @@ class ReportListCreateApi(generics.GenericAPIView):
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     pagination_class = PublicReportPagination
-    serializer_class = s.PublicReportFeature
+    serializer_class = s.PublicMapReportFeature
 
     @extend_schema(
         parameters=[
@@ -46,7 +46,7 @@ class ReportListCreateApi(generics.GenericAPIView):
             OpenApiParameter("category", str),
             OpenApiParameter("status", str, description="one or more statuses, comma-separated"),
         ],
-        responses=s.PublicReportFeature(many=True),
+        responses=s.PublicMapReportFeature(many=True),
     )
     def get(self, request):
         query = s.PublicListQuery(data=request.query_params)
@@ -58,7 +58,7 @@ class ReportListCreateApi(generics.GenericAPIView):
             statuses=params.get("status"),
         )
         page = self.paginate_queryset(reports)
-        return self.get_paginated_response(s.PublicReportFeature(page, many=True).data)
+        return self.get_paginated_response(s.PublicMapReportFeature(page, many=True, context={"request": request}).data)
 
     @extend_schema(request=s.ReportCreateInput, responses={201: s.ReportCreatedOutput})
     def post(self, request):

@@ -11,7 +11,7 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import Distance, SnapToGrid
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db.models import Avg, BooleanField, Case, Count, FloatField, Func, Q, QuerySet, Value, When
+from django.db.models import Avg, BooleanField, Case, Count, FloatField, Func, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from geo_meldpunt.core.geo import WGS84
@@ -26,6 +26,7 @@ from .models import (
     AnswerTemplate,
     Category,
     Report,
+    ReportPhoto,
 )
 
 # What public outputs read of a report and its relations; fetching every column costs ~16% on dense spots.
@@ -71,6 +72,8 @@ def public_reports(
         Report.objects.filter(category__is_public=True, point__isnull=False)
         .filter(Q(status__in=OPEN_STATUSES) | Q(status__in=SOLVED_STATUSES, updated_at__gte=solved_since))
         .select_related("category", "category__parent", "department")
+        # One query for every page: only photos of categories whose photos may be shown publicly.
+        .prefetch_related(Prefetch("photos", queryset=ReportPhoto.objects.filter(report__category__photos_public=True)))
     )
     if bbox is not None:
         qs = qs.filter(point__intersects=Polygon.from_bbox(bbox))

@@ -184,6 +184,7 @@ def _kaart_context(*, category: str | None, status: str) -> dict:
             "category": _("Category"),
             "status": _("Status"),
             "reported_on": _("Reported on"),
+            "photo_alt": _("Photo %(number)s of this report"),
             "address": _("Address"),
             "handled_by": _("Handled by"),
             "marker_label": _("%(category)s, %(status)s"),

@@ -166,3 +166,21 @@ def test_the_map_shows_open_and_recently_solved_reports_only(api_client, setting
 
     assert shown == {open_report.reference, recent.reference}
     assert not shown & {old.reference, merged.reference, refused.reference}
+
+
+def test_photos_show_only_for_categories_that_allow_it(api_client):
+    from geo_meldpunt.reports.photos import photo_prepare
+    from tests.factories import image_bytes, upload
+
+    def with_photo(category):
+        photo = photo_prepare(upload("foto.jpg", image_bytes()))
+        return ReportFactory(category=category, point=CENTRUM, photos=[photo])
+
+    shown = with_photo(CategoryFactory(photos_public=True))
+    hidden = with_photo(CategoryFactory(photos_public=False))
+
+    features = {f["properties"]["reference"]: f["properties"] for f in api_client.get(URL).json()["features"]}
+
+    (url,) = features[shown.reference]["photos"]
+    assert url.startswith("http://testserver/media/reports/") and url.endswith(".jpg")
+    assert features[hidden.reference]["photos"] == []

@@ -324,6 +324,13 @@
       dl.appendChild(element("dd", "", row[1]));
     });
     box.appendChild(dl);
+    (p.photos || []).forEach(function (url, i) {
+      var img = element("img", "report-popup__photo");
+      img.src = url;
+      img.alt = s.photo_alt.replace("%(number)s", String(i + 1));
+      img.loading = "lazy";
+      box.appendChild(img);
+    });
     return box;
   };
 
