@@ -39,8 +39,8 @@ PUBLIC_REPORT_FIELDS = (
 def duplicate_candidates(*, point: Point, category: Category, limit: int | None = None) -> QuerySet[Report]:
     """Open reports of this category within its duplicate radius, nearest first, with `distance` (m).
 
-    ST_DWithin on geography uses the spatial index; a distance_lte filter (annotate, then compare)
-    would measure every row of the category instead.
+    ST_DWithin on geography uses the spatial index; comparing an annotated distance instead would
+    measure every row of the category.
     """
     radius = category.duplicate_radius_m or settings.REPORTS_DUPLICATES_RADIUS_M
     return (

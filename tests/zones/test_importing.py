@@ -129,8 +129,7 @@ def test_a_bow_tie_is_repaired_into_two_polygons(tmp_path):
 
 
 def test_a_shapefile_in_lambert72_is_read_with_its_prj(tmp_path):
-    if shutil.which("ogr2ogr") is None:
-        pytest.skip("ogr2ogr is not installed")
+    assert shutil.which("ogr2ogr"), "ogr2ogr comes with gdal-bin, which ./dev installs"
     x, y = WAPENPLEIN_LAMBERT72
     source = write_collection(
         tmp_path / "src.geojson",
