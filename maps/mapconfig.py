@@ -30,7 +30,7 @@ def map_config() -> dict:
     """Base layer and start view from the MAPS_* settings; call during a request so the strings are translated."""
     layer = settings.MAPS_BASE_LAYER
     if layer == "none":
-        base = {"url": None, "attribution": "", "max_zoom": DEFAULT_MAX_ZOOM}
+        base: dict[str, object] = {"url": None, "attribution": "", "max_zoom": DEFAULT_MAX_ZOOM}
     else:
         try:
             base = settings.MAPS_BASE_LAYERS[layer]

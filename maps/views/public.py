@@ -23,7 +23,7 @@ STATUS_FILTERS = {
 }
 
 # What each status means for the reporter, in plain words (the status names alone are the city's jargon).
-STATUS_EXPLANATIONS = {
+STATUS_EXPLANATIONS: dict[str, object] = {
     Status.NIEUW: gettext_lazy("Your report has arrived. It goes to the department that handles it."),
     Status.ONTVANGEN: gettext_lazy("The department has received your report and will handle it."),
     Status.IN_BEHANDELING: gettext_lazy("The department is working on it."),
