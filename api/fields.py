@@ -128,4 +128,9 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float]:
         or not (-90 <= minlat < maxlat <= 90)
     ):
         raise serializers.ValidationError({"bbox": [message]})
+    # The filter is a polygon on the geography column, whose edges are great-circle arcs: an edge of 180 degrees
+    # (a box as wide as half the globe, or from pole to pole) has no single arc and PostGIS raises, and a wider
+    # one is taken the short way round. The map asks for a city, never half the world (kaart.js: zoom 10 at least).
+    if maxlon - minlon >= 180 or maxlat - minlat >= 180:
+        raise serializers.ValidationError({"bbox": [_("Ask for a smaller area: less than 180 degrees across.")]})
     return values

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from geo_meldpunt.core.errors import ApplicationError
+from geo_meldpunt.core.languages import current_language
+from geo_meldpunt.core.lookups import lookup_value_ok
+from geo_meldpunt.notifications.contexts import tracking_url
 from geo_meldpunt.reports.models import Category, Channel, Kind, Report, ReportEvent
 from geo_meldpunt.reports.photos import photo_prepare
 
 from .fields import LatField, LonField, PointLocationField, point_from
-
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 class CategorySlugField(serializers.SlugRelatedField):
@@ -28,10 +28,11 @@ class CategorySlugField(serializers.SlugRelatedField):
         kwargs.setdefault("queryset", Category.objects.filter(active=True).select_related("parent", "department"))
         super().__init__(**kwargs)
 
-
-def current_language() -> str:
-    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
-    return lang if lang in LANGUAGE_CODES else settings.LANGUAGE_CODE[:2]
+    def to_internal_value(self, data):
+        # Not even a query for a value no slug can be (a NUL would make PostgreSQL raise, a 500).
+        if not lookup_value_ok(data):
+            self.fail("does_not_exist", value=data)
+        return super().to_internal_value(data)
 
 
 # --- Categories --------------------------------------------------------------------------------------------
@@ -112,10 +113,6 @@ class ZoneOutput(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
     zone_type = serializers.CharField()
-
-
-def tracking_url(report: Report) -> str:
-    return f"{settings.MELDPUNT_PUBLIC_URL.rstrip('/')}/volg/{report.tracking_token}/"
 
 
 class ReportCreatedOutput(serializers.ModelSerializer):

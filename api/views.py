@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
+from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports import selectors, services
 from geo_meldpunt.reports.models import Report
 from geo_meldpunt.zones import routing
@@ -90,7 +91,7 @@ class NearbyReportsApi(APIView):
 class FollowReportApi(APIView):
     @extend_schema(request=s.FollowInput, responses={201: None, 200: None})
     def post(self, request, reference: str):
-        report = Report.objects.filter(reference=reference, category__is_public=True).first()
+        report = selectors.public_report_by_reference(reference=reference)
         if report is None:
             raise Http404(_("No public report with this reference."))
         data = s.FollowInput(data=request.data)
@@ -98,7 +99,7 @@ class FollowReportApi(APIView):
         _follower, created = services.report_follow(
             report=report,
             email=data.validated_data["email"],
-            language=data.validated_data.get("language") or s.current_language(),
+            language=data.validated_data.get("language") or current_language(),
         )
         return Response(
             {
@@ -130,6 +131,6 @@ class RoutingPreviewApi(APIView):
         decision = routing.route(
             category=query.validated_data["category"],
             point=query.validated_data["point"],
-            language=s.current_language(),
+            language=current_language(),
         )
         return Response(s.RoutingPreviewOutput(decision).data)

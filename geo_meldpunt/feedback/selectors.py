@@ -6,12 +6,15 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.reports.models import Kind, Report
 
 from .models import OmbudsmanReferral, SatisfactionSurvey
 
 
 def survey_by_token(*, token: str) -> SatisfactionSurvey | None:
+    if not lookup_value_ok(token):
+        return None
     return SatisfactionSurvey.objects.select_related("report").filter(token=token).first()
 
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import AnswerTemplate, Category, Follower, Report, ReportEvent, ReportPhoto
+from .models import AnswerTemplate, Category, Follower, Regulation, Report, ReportEvent, ReportPhoto
 
 
 @admin.register(Category)
@@ -73,3 +74,30 @@ class AnswerTemplateAdmin(admin.ModelAdmin):
     list_filter = ["language", "active", "department"]
     search_fields = ["title", "body"]
     list_select_related = ["department"]
+
+
+@admin.register(Regulation)
+class RegulationAdmin(admin.ModelAdmin):
+    """The deadlines that do not follow a category, one row. Deleting it brings back the settings' defaults."""
+
+    list_display = [
+        "__str__", "acknowledge_working_days", "klacht_days", "klacht_working_days", "suggestie_days",
+        "suggestie_working_days", "updated_at",
+    ]  # fmt: skip
+    fieldsets = [
+        (_("Acknowledgement"), {"fields": ["acknowledge_working_days"]}),
+        (
+            _("Answer"),
+            {
+                "fields": ["klacht_days", "klacht_working_days", "suggestie_days", "suggestie_working_days"],
+                "description": _(
+                    "A report (melding) follows its category's deadline, set per category; a compliment gets "
+                    "thanks, not an answer."
+                ),
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        # One row: once it exists it is changed, not added to.
+        return super().has_add_permission(request) and not Regulation.objects.exists()

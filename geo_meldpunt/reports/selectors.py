@@ -15,6 +15,7 @@ from django.db.models import Avg, BooleanField, Case, Count, FloatField, Func, P
 from django.utils import timezone
 
 from geo_meldpunt.core.geo import WGS84
+from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.zones.models import Department
 
 from . import sla
@@ -85,12 +86,21 @@ def public_reports(
 
 
 def report_by_token(*, token: str) -> Report | None:
+    if not lookup_value_ok(token):
+        return None
     return (
         Report.objects.select_related("category", "department")
         .prefetch_related("photos")
         .filter(tracking_token=token)
         .first()
     )
+
+
+def public_report_by_reference(*, reference: str) -> Report | None:
+    """A report anyone may follow by its reference: in a public category. None when there is none."""
+    if not lookup_value_ok(reference):
+        return None
+    return Report.objects.filter(reference=reference, category__is_public=True).first()
 
 
 def report_public_history(report: Report):

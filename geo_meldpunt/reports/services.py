@@ -26,10 +26,12 @@ from . import sla, workflow
 from .models import (
     OPEN_STATUSES,
     PUBLIC_CHANNELS,
+    REGULATION_ROW,
     Category,
     Channel,
     Follower,
     Kind,
+    Regulation,
     Report,
     ReportEvent,
     ReportPhoto,
@@ -51,7 +53,20 @@ class Forbidden(ApplicationError):
 
 
 def deadlines_config() -> Mapping[str, Any]:
-    """The city's deadlines (settings.REPORTS_DEADLINES over sla.DEFAULT_DEADLINES)."""
+    """The city's deadlines: the regulation edited in the admin (one query by primary key).
+
+    Without its row, settings.REPORTS_DEADLINES over sla.DEFAULT_DEADLINES (deadlines_settings()).
+    """
+    regulation = Regulation.objects.filter(pk=REGULATION_ROW).first()
+    return regulation.as_config() if regulation is not None else deadlines_settings()
+
+
+def deadlines_settings() -> Mapping[str, Any]:
+    """The documented defaults: settings.REPORTS_DEADLINES over sla.DEFAULT_DEADLINES. No database.
+
+    The data migration that creates the regulation starts from these; a migration that runs before that table
+    exists passes them to reports_deadlines_fill.
+    """
     return getattr(settings, "REPORTS_DEADLINES", None) or sla.DEFAULT_DEADLINES
 
 
@@ -352,12 +367,14 @@ def report_transition(
 
     now = timezone.now()
     today = timezone.localdate(now)
-    deadline = _answer_deadline(locked)
+    # The regulation is read only by the two steps that need a deadline's length: most steps add no query.
     if from_status == workflow.PAUSED and locked.paused_since is not None:
         pause = sla.pause_length(timezone.localdate(locked.paused_since), today)
         locked.paused_working_days += pause.working_days
         locked.paused_days += pause.days
+        deadline = _answer_deadline(locked) if locked.answer_due is not None else None
         if locked.answer_due is not None and deadline is not None:
+            # The unit (working or calendar days) is the regulation's today, the due date the report's own.
             locked.answer_due = sla.extend(locked.answer_due, deadline, pause)
         locked.paused_since = None
     if to == workflow.PAUSED:
@@ -371,7 +388,8 @@ def report_transition(
         locked.closed_at = now
     if to == Status.HEROPEND:
         locked.closed_at = None
-        if deadline is not None:  # a reopened report gets a full deadline from today
+        deadline = _answer_deadline(locked)
+        if deadline is not None:  # a reopened report gets a full deadline from today's regulation
             locked.answer_due = sla.due_date(today, deadline)
     locked.status = to
     locked.version += 1
@@ -560,7 +578,8 @@ def reports_deadlines_fill(*, config: Mapping[str, Any] | None = None) -> int:
     (kind, category, day) groups, so a million rows take seconds. Returns the number of reports filled.
     Statuses, timestamps and pauses of those reports are left as they are: their history is not known.
     """
-    config = config or deadlines_config()
+    if config is None:
+        config = deadlines_config()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT r.kind, r.category_id, c.answer_days, c.working_days, "

@@ -15,7 +15,8 @@ from typing import Any
 
 import holidays
 
-# Defaults from an example regulation; a city changes them in settings (REPORTS_DEADLINES), key by key.
+# Defaults from an example regulation; a city changes them in the admin (reports.Regulation, read by
+# services.deadlines_config()), or with an empty table in settings (REPORTS_DEADLINES), key by key.
 # acknowledge_working_days: the acknowledgement, for every kind. Per kind: the answer deadline in days and
 # whether they are working days. A melding (no entry here) follows its category (Category.answer_days).
 DEFAULT_DEADLINES: dict[str, Any] = {

@@ -211,11 +211,12 @@ REPORTS_DESCRIPTION_MAX_LENGTH = 5000
 REPORTS_CLUSTERS_CELL_PX = 60
 REPORTS_CLUSTERS_DETAIL_ZOOM = 17
 REPORTS_CLUSTERS_MAX_CELLS = 20_000
-# Deadlines from the city's regulation (the defaults are reports.sla.DEFAULT_DEADLINES; a key left out keeps
-# its default). The acknowledgement in working days (weekends and Belgian public holidays skipped), for every
-# kind; the answer per kind in days, calendar or working. A melding has no entry: it follows its category's
-# deadline (Category.answer_days and working_days, set in the admin); a compliment gets thanks, no answer.
-# Time spent waiting for the reporter does not count.
+# Deadlines from the city's regulation. These are the documented defaults: the data migration copies them into
+# reports.Regulation, which the admin edits and which wins; they apply again only while that table is empty
+# (a key left out keeps reports.sla.DEFAULT_DEADLINES). The acknowledgement in working days (weekends and
+# Belgian public holidays skipped), for every kind; the answer per kind in days, calendar or working. A melding
+# has no entry: it follows its category's deadline (Category.answer_days and working_days, set in the admin); a
+# compliment gets thanks, no answer. Time spent waiting for the reporter does not count.
 REPORTS_DEADLINES = {
     "acknowledge_working_days": 5,
     "klacht": {"days": 45, "working_days": False},

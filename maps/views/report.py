@@ -10,9 +10,10 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
+from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports.models import Kind
 from geo_meldpunt.reports.services import KINDS_NEEDING_EMAIL, KINDS_NEEDING_LOCATION
 
@@ -37,12 +38,6 @@ IMPACT_LABELS = {
 }
 
 
-def _language() -> str:
-    codes = [code for code, _name in settings.LANGUAGES]
-    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
-    return lang if lang in codes else settings.LANGUAGE_CODE[:2]
-
-
 def meld_kinds() -> list[dict]:
     return [
         {"value": kind.value, "label": str(kind.label).capitalize(), "explanation": _(KIND_EXPLANATIONS[kind])}
@@ -60,7 +55,7 @@ def meld_config(request) -> dict:
     The map itself (base layer, start view) comes from map_config (maps/mapconfig.py), as on every page.
     """
     return {
-        "language": _language(),
+        "language": current_language(),
         "csrf_token": get_token(request),
         "urls": {
             "categories": reverse("api-categories"),

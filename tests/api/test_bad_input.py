@@ -456,3 +456,45 @@ def test_project_messages_are_dutch_by_default_and_follow_accept_language(
     complaint = api_client.post(URL, valid(category, kind="klacht", reporter_email=DROP), format="json", **headers)
     assert sea_message in assert_field_error(sea, "location")[0]
     assert complaint_message in assert_field_error(complaint, "reporter_email")[0]
+
+
+# --- Values PostgreSQL cannot compare: a NUL in a path or a lookup is "not found", never a DataError ---------
+
+
+def test_a_nul_in_a_tracking_token_is_404(api_client):
+    response = api_client.get("/api/v1/track/%00/")
+    assert response.status_code == 404
+    assert response.json()["detail"]
+
+
+def test_a_nul_in_a_reference_to_follow_is_404(api_client):
+    with nothing_written():
+        response = api_client.post("/api/v1/reports/OST%00/follow/", {"email": "a@example.org"}, format="json")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/reports/nearby/", "/api/v1/routing/preview/"])
+def test_point_queries_refuse_a_nul_in_the_category(api_client, category, path):
+    assert_field_error(api_client.get(path, {"lat": LAT, "lon": LON, "category": "afval\x00"}), "category")
+
+
+@pytest.mark.parametrize("content_type", ["json", "form"])
+def test_a_nul_in_the_category_of_a_new_report_is_a_field_error(api_client, category, content_type):
+    data = valid(category, category="\x00")
+    with nothing_written():
+        # multipart, as the page's form sends it, or JSON
+        response = api_client.post(URL, data, **({"format": "json"} if content_type == "json" else {}))
+    assert_field_error(response, "category")
+
+
+# --- A bbox the geography column cannot take as one polygon ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bbox",
+    ["-180,-90,180,90", "-90,50,90,52", "2,-90,3,90", "-100,50,100,52"],
+    ids=["world", "half-the-globe-wide", "pole-to-pole", "wider-than-half"],
+)
+@pytest.mark.parametrize(("path", "extra"), [(URL, {}), ("/api/v1/reports/clusters/", {"zoom": 0})])
+def test_a_bbox_of_180_degrees_or_more_is_refused_not_a_crash(api_client, bbox, path, extra):
+    assert_field_error(api_client.get(path, {"bbox": bbox, **extra}), "bbox")

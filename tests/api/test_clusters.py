@@ -240,7 +240,7 @@ def test_messages_are_dutch_by_default_and_english_on_request(api_client):
     assert api_client.get(URL, {"bbox": CITY_PARAM, "zoom": 99}).json() == {
         "zoom": ["Geef zoom op als een geheel getal van 0 tot 22."]
     }
-    english = api_client.get(URL, {"bbox": "-180,-90,180,90", "zoom": 22}, HTTP_ACCEPT_LANGUAGE="en").json()
+    english = api_client.get(URL, {"bbox": "2,51,3,52", "zoom": 22}, HTTP_ACCEPT_LANGUAGE="en").json()
     assert english == {"bbox": ["This area is too large for zoom 22: zoom out or ask for a smaller area."]}
 
 

@@ -109,6 +109,12 @@ def test_an_expired_link_is_refused(client, survey):
     assert survey.answered_at is None
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_nul_in_the_link_is_refused_as_unknown(client, method):
+    response = getattr(client, method)("/tevredenheid/%00/", *([{"score": "1"}] if method == "post" else []))
+    assert response.status_code == 404
+
+
 def test_an_unknown_link_is_refused(client):
     response = client.get("/tevredenheid/bestaat-niet/")
     assert response.status_code == 404

@@ -148,6 +148,14 @@ def test_an_unknown_reference_is_404(client, handler):
     assert logged_in(client, handler).get("/behandeling/meldingen/OST-1999-000001/").status_code == 404
 
 
+@pytest.mark.parametrize("action", ["", "status/", "notitie/"])
+def test_a_nul_in_the_reference_is_404_not_a_crash(client, action):
+    session = logged_in(client, staff_user(COORDINATOR))
+    url = f"/behandeling/meldingen/OST%00/{action}"
+    response = session.post(url, {"version": "1", "text": "x"}) if action else session.get(url)
+    assert response.status_code == 404
+
+
 def test_a_handler_sees_the_reporters_details_and_every_action_of_its_report(client, handler, report):
     html = logged_in(client, handler).get(detail_url(report)).content.decode()
 

@@ -149,6 +149,13 @@ def test_an_unknown_tracking_token_is_a_friendly_404(client):
     assert "0800 1 8400" in html
 
 
+def test_a_nul_in_the_tracking_token_is_the_same_friendly_404(client):
+    response = client.get("/volg/%00/")  # PostgreSQL cannot compare text with a NUL: no query, no 500
+
+    assert response.status_code == 404
+    assert response.context["tracking_unknown"] is True
+
+
 def test_an_unknown_page_is_the_same_friendly_404(client):
     response = client.get("/bestaat/niet/")
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.notifications import dispatch
 from geo_meldpunt.reports import selectors, sla, workflow
-from geo_meldpunt.reports.models import Follower, Kind, Report, ReportEvent, Status
+from geo_meldpunt.reports.models import Follower, Kind, Regulation, Report, ReportEvent, Status
 from geo_meldpunt.reports.services import (
     Conflict,
     Forbidden,
@@ -129,7 +129,8 @@ def test_deadlines_are_set_at_creation_per_kind_and_category(clock, category):
     assert (melding.version, melding.paused_working_days, melding.expected_answer_date) == (1, 0, D(2026, 11, 20))
 
 
-def test_the_deadlines_follow_the_settings(clock, category, settings):
+def test_without_a_regulation_the_deadlines_follow_the_settings(clock, category, settings):
+    Regulation.objects.all().delete()  # the admin's regulation comes first; tests/reports/test_regulation.py
     settings.REPORTS_DEADLINES = {"acknowledge_working_days": 2, "klacht": {"days": 20, "working_days": True}}
     clock.set(2026, 11, 5)
 

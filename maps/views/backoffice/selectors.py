@@ -22,6 +22,7 @@ from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, 
 from django.db.models.functions import Cast, Least
 
 from geo_meldpunt.core.geo import WGS84
+from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.feedback.models import OmbudsmanReferral
 from geo_meldpunt.notifications.models import OutgoingEmail
 from geo_meldpunt.reports import selectors as report_selectors
@@ -136,6 +137,8 @@ def backoffice_unroutable(*, user: Any, filters: QueueFilters, on: dt.date) -> Q
 
 def backoffice_report(*, reference: str) -> Report | None:
     """One report with the relations its page shows; None when the reference is unknown."""
+    if not lookup_value_ok(reference):
+        return None
     return (
         Report.objects.select_related("category", "category__parent", "department", "merged_into", "created_by")
         .filter(reference=reference)
