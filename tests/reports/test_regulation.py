@@ -98,7 +98,8 @@ def test_the_admin_lists_and_opens_the_regulation(admin_client, regulation):
     change = admin_client.get(reverse("admin:reports_regulation_change", args=[regulation.pk]))
 
     assert changelist.status_code == change.status_code == 200
-    assert "applies to reports created afterwards" in change.content.decode()
+    # The admin speaks the city's language: Dutch unless the staff member chose another.
+    assert "Een wijziging geldt voor meldingen die daarna binnenkomen" in change.content.decode()
 
 
 def test_the_admin_saves_the_regulation(admin_client, regulation, category):
