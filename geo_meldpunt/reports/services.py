@@ -509,6 +509,13 @@ def report_merge(*, report: Report, into: Report, by: Any, expected_version: int
     locked = {r.pk: r for r in rows}
     duplicate, survivor = locked[report.pk], locked[into.pk]
     _version_check(duplicate, expected_version)
+    # A report the handler may not see answers like one that does not exist: nothing about it leaks.
+    if not roles.can_view(by, survivor):
+        raise ApplicationError(
+            _("No report has the reference %(reference)s.") % {"reference": survivor.reference},
+            field="into",
+            code="not_found",
+        )
     if survivor.status not in OPEN_STATUSES or survivor.kind == Kind.COMPLIMENT:
         raise ApplicationError(
             _("Report %(reference)s is no longer being handled; merge into an open report.")
@@ -516,8 +523,6 @@ def report_merge(*, report: Report, into: Report, by: Any, expected_version: int
             field="into",
             code="closed",
         )
-    if not roles.can_view(by, survivor):
-        raise Forbidden(_("You cannot see the report to merge into."), code="forbidden")
     duplicate.merged_into = survivor
     duplicate.save(update_fields=["merged_into"])
     with translation.override(settings.LANGUAGE_CODE):

@@ -383,8 +383,10 @@ def test_a_merge_needs_an_open_surviving_report_and_not_itself(category, handler
     with pytest.raises(ApplicationError):
         report_merge(report=duplicate, into=duplicate, by=handler)
     other_department = ReportFactory(category=CategoryFactory())
-    with pytest.raises(Forbidden):
+    with pytest.raises(ApplicationError) as refused:
         report_merge(report=duplicate, into=other_department, by=handler)
+    # Another department's report answers as if it did not exist: its existence and status do not leak.
+    assert (refused.value.code, refused.value.field) == ("not_found", "into")
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.merged_into) == (Status.NIEUW, None)
 
