@@ -8,9 +8,11 @@ citizen filing a report never gets an error because an outside service is down.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ImproperlyConfigured
 from geopy.distance import geodesic
 from geopy.exc import GeopyError
 
@@ -29,8 +31,9 @@ _PLACE_KEYS = ("city", "town", "village", "municipality", "suburb")
 
 
 class GeopyGeocoder:
-    """`geocoder` is a geopy geocoder (Nominatim by default, built from the GEOCODING_* settings); a test passes a
-    stand-in with the same geocode/reverse methods. `fallback` answers when the service fails."""
+    """`geocoder` is a geopy geocoder (Nominatim by default, built from the GEOCODING_* settings, on the server of
+    GEOCODING_NOMINATIM_URL); a test passes a stand-in with the same geocode/reverse methods. `fallback` answers
+    when the service fails."""
 
     source = SOURCE
 
@@ -44,7 +47,11 @@ class GeopyGeocoder:
         if self._geocoder is None:
             from geopy.geocoders import Nominatim
 
-            self._geocoder = Nominatim(user_agent=settings.GEOCODING_USER_AGENT, timeout=self.timeout)
+            self._geocoder = Nominatim(
+                user_agent=settings.GEOCODING_USER_AGENT,
+                timeout=self.timeout,
+                **nominatim_server(settings.GEOCODING_NOMINATIM_URL),
+            )
         return self._geocoder
 
     def search(self, query: str, *, limit: int = 5) -> list[GeocodeResult]:
@@ -84,6 +91,23 @@ class GeopyGeocoder:
         if distance > settings.GEOCODING_REVERSE_RADIUS_M:
             return None
         return GeocodeResult(**{**found.__dict__, "distance_m": round(distance, 1)})
+
+
+def nominatim_server(url: str) -> dict[str, str]:
+    """geopy's `domain` and `scheme` for the Nominatim server at `url`; {} (geopy's default server) when empty.
+
+    The default is OpenStreetMap's public server, whose usage policy forbids search-as-you-type: the address field
+    searches while the citizen types, so a city using the online geocoder should run its own server.
+    """
+    url = url.strip()
+    if not url:
+        return {}
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"GEOCODING_NOMINATIM_URL is {url!r}; give a URL such as https://nominatim.example.be"
+        )
+    return {"domain": f"{parts.netloc}{parts.path.rstrip('/')}", "scheme": parts.scheme}
 
 
 def _result(location) -> GeocodeResult:

@@ -14,6 +14,8 @@ Who gets what:
 - wacht_op_melder: the reporter is told what is needed (the step's note).
 - beantwoord: the answer to the reporter and to every follower (each in their own language); then, except for
   compliments, a satisfaction survey (feedback.services.survey_create, which sends its own e-mail).
+- niet_ontvankelijk: the reporter is told that the city cannot handle it, and why (the step's note, which the
+  workflow requires). Not for a compliment: declaring one inadmissible sends nothing.
 - doorgegeven (a compliment passed on): its forward to the department, if creation did not send it already.
 - heropend: nothing is sent; an unanswered satisfaction link stops working (the answer it asked about is gone).
 Reporters and followers read their own language (report.language, follower.language); departments and the
@@ -67,6 +69,9 @@ def report_transitioned_notify(*, report, event) -> list[OutgoingEmail]:
         emails.append(_to_reporter(report, TemplateKey.FORWARDED, dedupe=dedupe, extra=extra))
     elif to_status == Status.WACHT_OP_MELDER and report.reporter_email:
         emails.append(_to_reporter(report, TemplateKey.WAITING_FOR_REPORTER, dedupe=dedupe, extra={"note": note}))
+    elif to_status == Status.NIET_ONTVANKELIJK and report.kind != Kind.COMPLIMENT and report.reporter_email:
+        # The reason is staff-typed, like an answer: shown as written (plain text), not defanged.
+        emails.append(_to_reporter(report, TemplateKey.INADMISSIBLE, dedupe=dedupe, extra={"reason": note}))
     elif to_status == Status.BEANTWOORD:
         emails.extend(_answer(report=report, answer=note or getattr(report, "answer", ""), dedupe=dedupe))
     elif to_status == Status.DOORGEGEVEN and report.kind == Kind.COMPLIMENT:

@@ -17,6 +17,7 @@ class TemplateKey(models.TextChoices):
     WAITING_FOR_REPORTER = "waiting_for_reporter", _("waiting for the reporter")
     ANSWER = "answer", _("answer to the reporter")
     ANSWER_FOLLOWER = "answer_follower", _("answer to a follower")
+    INADMISSIBLE = "inadmissible", _("not admissible: the reason, to the reporter")
     SATISFACTION_QUESTION = "satisfaction_question", _("satisfaction question")
     OMBUDSMAN_DETAILS = "ombudsman_details", _("ombudsman service details")
     COMPLIMENT_THANKS = "compliment_thanks", _("thanks for a compliment")

@@ -253,6 +253,11 @@ MAPS_RECENTLY_SOLVED_DAYS = 60
 # only when configured (it sends the typed address to that service).
 GEOCODING_BACKEND = env("MELDPUNT_GEOCODER", "local")
 GEOCODING_USER_AGENT = env("MELDPUNT_GEOCODER_USER_AGENT", "meldpunt")
+# The Nominatim server, e.g. "https://nominatim.example.be" (a path is allowed: "https://geo.example.be/nominatim");
+# empty: geopy's default, the public server of OpenStreetMap. Its usage policy allows at most one request per
+# second and forbids search-as-you-type (autocomplete), which is what the address field does: a city that uses the
+# online geocoder should run its own Nominatim server and set this.
+GEOCODING_NOMINATIM_URL = env("MELDPUNT_GEOCODER_URL", "")
 GEOCODING_TIMEOUT_S = 3
 # Reverse geocoding names the nearest known address within this distance of the pin (metres); farther away the
 # pin itself says where it is. 150 m is a short walk: a farther address would mislead the handler.

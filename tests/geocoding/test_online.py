@@ -11,7 +11,7 @@ from geopy.location import Location
 
 from geo_meldpunt.geocoding import get_geocoder
 from geo_meldpunt.geocoding.local import LocalGeocoder
-from geo_meldpunt.geocoding.online import GeopyGeocoder
+from geo_meldpunt.geocoding.online import GeopyGeocoder, nominatim_server
 from tests.factories import WAPENPLEIN, point_at, project, reference_point
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +144,47 @@ def test_the_default_service_is_nominatim_with_the_configured_user_agent_and_tim
     assert isinstance(service, Nominatim)
     assert service.headers["User-Agent"] == "meldpunt-test"
     assert service.timeout == settings.GEOCODING_TIMEOUT_S
+
+
+def test_the_configured_nominatim_server_reaches_geopy(settings, monkeypatch):
+    built = []
+
+    class RecordingNominatim(FakeNominatim):
+        def __init__(self, **kwargs):
+            built.append(kwargs)
+            super().__init__()
+
+    monkeypatch.setattr("geopy.geocoders.Nominatim", RecordingNominatim)
+    settings.GEOCODING_NOMINATIM_URL = "http://geo.stad.example:8080/nominatim/"
+
+    assert isinstance(GeopyGeocoder(fallback=LocalGeocoder()).geocoder, RecordingNominatim)
+    (kwargs,) = built
+    assert (kwargs["domain"], kwargs["scheme"]) == ("geo.stad.example:8080/nominatim", "http")
+    assert kwargs["user_agent"] == settings.GEOCODING_USER_AGENT
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("", {}),
+        ("https://nominatim.stad.example", {"domain": "nominatim.stad.example", "scheme": "https"}),
+        ("nominatim.stad.example", {"domain": "nominatim.stad.example", "scheme": "https"}),
+    ],
+)
+def test_the_nominatim_url_is_split_into_domain_and_scheme(url, expected):
+    assert nominatim_server(url) == expected
+
+
+def test_a_nominatim_url_geopy_cannot_use_is_refused(settings):
+    settings.GEOCODING_NOMINATIM_URL = "ftp://nominatim.stad.example"
+    with pytest.raises(ImproperlyConfigured, match="GEOCODING_NOMINATIM_URL"):
+        GeopyGeocoder(fallback=LocalGeocoder()).geocoder  # noqa: B018 (building it is the test)
+
+
+def test_without_a_configured_server_geopy_uses_its_default(settings):
+    settings.GEOCODING_NOMINATIM_URL = ""
+    service = GeopyGeocoder(fallback=LocalGeocoder()).geocoder  # built, not called: no request leaves
+    assert service.domain == "nominatim.openstreetmap.org"
 
 
 def test_the_backend_is_read_from_the_settings(settings):

@@ -8,9 +8,11 @@ from geo_meldpunt.feedback.models import SatisfactionSurvey
 from geo_meldpunt.feedback.selectors import department_compliments
 from geo_meldpunt.notifications.models import OutgoingEmail, TemplateKey
 from geo_meldpunt.reports.models import Follower, Kind, Status
-from geo_meldpunt.reports.services import report_follow
+from geo_meldpunt.reports.services import report_follow, report_transition
+from geo_meldpunt.staff.groups import COORDINATOR
 from tests.factories import DepartmentFactory
 from tests.notifications.helpers import emails, new_report, send_queued, transition
+from tests.staff.helpers import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +140,55 @@ def test_waiting_for_the_reporter_says_what_is_needed():
     (email,) = emails(report, template_key=TemplateKey.WAITING_FOR_REPORTER)
     assert "Stuur ons een foto van de plek." in email.body
     assert report.reference in email.subject
+
+
+# A phrase of each language's inadmissible e-mail.
+INADMISSIBLE_PHRASES = {
+    "nl": "kan de stad uw melding",
+    "fr": "la ville ne peut pas donner suite",
+    "en": "the city cannot handle your report",
+    "de": "kann die Stadt Ihr Anliegen",
+}
+
+
+def refuse(report, reason: str) -> None:
+    """Only the coordinator may declare a report inadmissible (workflow.COORDINATOR_ONLY)."""
+    report_transition(report=report, to=Status.NIET_ONTVANKELIJK, by=staff_user(COORDINATOR), note=reason)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en", "de"])
+def test_not_admissible_tells_the_reporter_why_in_their_language(language):
+    report = new_report(language=language)
+    report_follow(report=report, email="buur@example.org", language="nl")
+    reason = "Dit is privaat terrein: zie https://www.oostende.be/eigendom & bel de eigenaar."
+    refuse(report, reason)
+
+    (email,) = emails(report, template_key=TemplateKey.INADMISSIBLE)
+    assert (email.to, email.language) == ("melder@example.org", language)
+    assert INADMISSIBLE_PHRASES[language] in email.body
+    assert report.reference in email.subject
+    # Staff-typed: shown as written, neither escaped nor defanged.
+    assert reason in email.body
+    assert f"/volg/{report.tracking_token}/" in email.body
+    # Followers are not told; the reporter gets no survey.
+    assert [e.template_key for e in emails(report)] == [TemplateKey.ACKNOWLEDGEMENT, TemplateKey.INADMISSIBLE]
+    (_acknowledgement, message) = send_queued()
+    assert message.to == ["melder@example.org"] and message.body == email.body
+
+
+def test_not_admissible_without_an_e_mail_address_sends_nothing():
+    report = new_report(reporter_email="")
+    report_follow(report=report, email="buur@example.org", language="nl")
+    refuse(report, "Dit is privaat terrein.")
+    assert emails(report) == []
+
+
+def test_a_compliment_declared_inadmissible_sends_nothing_more():
+    report = new_report(kind=Kind.COMPLIMENT, department=DepartmentFactory(email=""))
+    before = emails(report)
+    refuse(report, "Geen compliment maar reclame.")
+    assert emails(report) == before
+    assert not emails(report, template_key=TemplateKey.INADMISSIBLE)
 
 
 def test_the_answer_reaches_the_reporter_and_every_follower_in_their_language():

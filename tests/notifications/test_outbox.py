@@ -153,6 +153,7 @@ def test_every_template_renders_cleanly(key, language):
         "body_phone": "078 35 35 34",
         "note": "Een foto graag.",
         "answer": "Hersteld.",
+        "reason": "Dit is privaat terrein.",
         "survey_url": "http://127.0.0.1:8000/tevredenheid/xyz/",
         "expires_at": timezone.now(),
         "link_days": 14,
