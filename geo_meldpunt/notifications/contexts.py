@@ -55,4 +55,5 @@ def report_context(report, language: str) -> dict:
             "created_at": timezone.localtime(report.created_at),
             "expected_answer_date": expected_answer_date(report),
             "tracking_url": tracking_url(report),
+            "meldpunt_phone": settings.MELDPUNT_PHONE,
         }

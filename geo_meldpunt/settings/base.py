@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
 MELDPUNT_REFERENCE_PREFIX = env("MELDPUNT_REFERENCE_PREFIX", "OST")
 # Slug of the department that receives what no routing rule covers.
 MELDPUNT_COORDINATOR_DEPARTMENT = env("MELDPUNT_COORDINATOR_DEPARTMENT", "meldpunt")
+# The name pages show, and the free phone line for people who cannot report online (pages and e-mails).
+MELDPUNT_SITE_NAME = env("MELDPUNT_SITE_NAME", "Meldpunt Oostende")
+MELDPUNT_PHONE = env("MELDPUNT_PHONE", "0800 1 8400")
+MELDPUNT_PHONE_URI = env("MELDPUNT_PHONE_URI", "tel:+3280018400")
 # Public base URL, used to build tracking links in API answers and e-mails.
 MELDPUNT_PUBLIC_URL = env("MELDPUNT_PUBLIC_URL", "http://127.0.0.1:8000")
 

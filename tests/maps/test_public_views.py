@@ -236,3 +236,9 @@ def test_a_report_without_a_place_has_no_map(client):
 
     assert "track-map" not in html
     assert "leaflet.js" not in html
+
+
+def test_pages_show_the_configured_phone_line_and_name(client, settings):
+    settings.MELDPUNT_PHONE, settings.MELDPUNT_SITE_NAME = "0800 9 9999", "Meldpunt Teststad"
+    html = client.get("/").content.decode()
+    assert "0800 9 9999" in html and "Meldpunt Teststad" in html

@@ -54,6 +54,12 @@ def test_the_acknowledgement_is_in_the_reporters_language_with_reference_departm
     assert message.body == email.body
 
 
+def test_the_acknowledgement_gives_the_citys_own_phone_line(settings):
+    settings.MELDPUNT_PHONE = "0800 9 9999"
+    (email,) = emails(new_report())
+    assert "0800 9 9999" in email.body and "0800 1 8400" not in email.body
+
+
 def test_no_e_mail_address_no_acknowledgement():
     report = new_report(reporter_email="")
     assert emails(report) == []
