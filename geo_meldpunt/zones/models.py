@@ -48,11 +48,19 @@ ZONE_TYPE_SPECIFICITY: dict[str, int] = {
 }
 
 
+def zone_valid_on(day, *, prefix: str = "") -> models.Q:
+    """Zones in force on `day`: valid_from on or before it (or none), valid_to after it (or none).
+
+    `prefix` reaches a zone through a relation, e.g. "zone__" from a ZonePart.
+    """
+    return (models.Q(**{f"{prefix}valid_from__isnull": True}) | models.Q(**{f"{prefix}valid_from__lte": day})) & (
+        models.Q(**{f"{prefix}valid_to__isnull": True}) | models.Q(**{f"{prefix}valid_to__gt": day})
+    )
+
+
 class ZoneQuerySet(models.QuerySet):
     def valid_on(self, day):
-        return self.filter(models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day)).filter(
-            models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=day)
-        )
+        return self.filter(zone_valid_on(day))
 
 
 class Zone(TimeStampedModel):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import OutsideTerritory
 
-from .models import ZONE_TYPE_SPECIFICITY, Department, RoutingRule, Zone, ZonePart, ZoneType
+from .models import ZONE_TYPE_SPECIFICITY, Department, RoutingRule, Zone, ZonePart, ZoneType, zone_valid_on
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,7 @@ def covering_zones(point: Point, *, day: dt.date | None = None) -> list[Covering
     day = day or timezone.localdate()
     rows = (
         ZonePart.objects.filter(geom__covers=point)
-        .filter(Q(zone__valid_from__isnull=True) | Q(zone__valid_from__lte=day))
-        .filter(Q(zone__valid_to__isnull=True) | Q(zone__valid_to__gt=day))
+        .filter(zone_valid_on(day, prefix="zone__"))
         .values_list("zone_id", "zone__slug", "zone__name", "zone_type")
         .distinct()
     )
