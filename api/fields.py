@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 from django.contrib.gis.geos import Point
@@ -64,8 +65,6 @@ class PointLocationField(serializers.Field):
     }
 
     def to_internal_value(self, data):
-        import json
-
         if isinstance(data, str):
             try:
                 data = json.loads(data)

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo_meldpunt.core.geo import make_point
-from geo_meldpunt.geocoding import get_geocoder
+from geo_meldpunt.geocoding.backends import get_geocoder
 from geo_meldpunt.geocoding.base import GeocodeResult
 from geo_meldpunt.zones.routing import covering_zones, territory_check
 

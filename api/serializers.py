@@ -11,7 +11,7 @@ from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.notifications.contexts import tracking_url
-from geo_meldpunt.reports.models import Category, Channel, Kind, Report, ReportEvent
+from geo_meldpunt.reports.models import Category, Channel, Kind, Report, ReportEvent, Status
 from geo_meldpunt.reports.photos import photo_prepare
 
 from .fields import LatField, LonField, PointLocationField, point_from
@@ -210,8 +210,6 @@ class PublicListQuery(serializers.Serializer):
     status = serializers.CharField(required=False)
 
     def validate_status(self, value: str) -> list[str]:
-        from geo_meldpunt.reports.models import Status
-
         statuses = [s.strip() for s in value.split(",") if s.strip()]
         unknown = [s for s in statuses if s not in Status.values]
         if unknown:

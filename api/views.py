@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from geo_meldpunt.core.languages import current_language
-from geo_meldpunt.reports import selectors, services
+from geo_meldpunt.reports import duplicates, selectors, services
 from geo_meldpunt.reports.models import Report
 from geo_meldpunt.zones import routing
 
@@ -81,7 +81,7 @@ class NearbyReportsApi(APIView):
         category = query.validated_data["category"]
         # A category kept off the public map stays off here too: its reports may be about people.
         candidates = (
-            selectors.duplicate_candidates(point=query.validated_data["point"], category=category)
+            duplicates.duplicate_candidates(point=query.validated_data["point"], category=category)
             if category.is_public
             else Report.objects.none()
         )

@@ -4,7 +4,7 @@
 For each size the benchmark database (meldpunt_bench) is brought to that many demo reports
 (migrate, load_reference_data, generate_reports --ensure; sizes only grow), analysed, and then times:
 
-  (a) duplicate candidates: selectors.duplicate_candidates(point=, category=) evaluated to a list, against
+  (a) duplicate candidates: duplicates.duplicate_candidates(point=, category=) evaluated to a list, against
       the raw question (ST_DWithin on the geography column, ORDER BY distance LIMIT 5) through a cursor;
   (b) routing: routing.route(category=, point=) (covering zones + candidate rules + decide), and
       routing.covering_zones alone, against one raw ST_Covers query on zones_zonepart.
@@ -112,8 +112,8 @@ def bench_size(size: int, n_queries: int, seed: int) -> dict:
     from django.utils import timezone
 
     from geo_meldpunt.core.errors import OutsideTerritory
+    from geo_meldpunt.reports.duplicates import duplicate_candidates, duplicate_radius_m
     from geo_meldpunt.reports.models import OPEN_STATUSES
-    from geo_meldpunt.reports.selectors import duplicate_candidates
     from geo_meldpunt.zones import routing
 
     queries = sample_queries(n_queries, seed)
@@ -134,7 +134,7 @@ def bench_size(size: int, n_queries: int, seed: int) -> dict:
                     "lat": lat,
                     "category": category.pk,
                     "open": open_statuses,
-                    "radius": category.duplicate_radius_m or settings.REPORTS_DUPLICATES_RADIUS_M,
+                    "radius": duplicate_radius_m(category),
                     "limit": settings.REPORTS_DUPLICATES_LIMIT,
                 },
             )
@@ -190,7 +190,7 @@ def explain(q, open_statuses: list[str], day) -> dict[str, str]:
     from django.contrib.gis.geos import Point
     from django.db import connection
 
-    from geo_meldpunt.reports.selectors import duplicate_candidates
+    from geo_meldpunt.reports.duplicates import duplicate_candidates, duplicate_radius_m
 
     lon, lat, category = q
     plans = {
@@ -206,7 +206,7 @@ def explain(q, open_statuses: list[str], day) -> dict[str, str]:
                 "lat": lat,
                 "category": category.pk,
                 "open": open_statuses,
-                "radius": category.duplicate_radius_m or settings.REPORTS_DUPLICATES_RADIUS_M,
+                "radius": duplicate_radius_m(category),
                 "limit": settings.REPORTS_DUPLICATES_LIMIT,
             },
         )

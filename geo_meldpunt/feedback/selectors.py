@@ -41,3 +41,14 @@ def department_compliments(*, department, since: dt.datetime | None = None) -> Q
     if since is not None:
         qs = qs.filter(created_at__gte=since)
     return qs.order_by("-created_at", "-id")
+
+
+def surveys_unanswered_ids(*, asked_before: dt.datetime, limit: int) -> list[int]:
+    """Surveys asked before `asked_before`, never answered and not yet handled, oldest first (at most `limit`)."""
+    return list(
+        SatisfactionSurvey.objects.filter(
+            handled_at__isnull=True, answered_at__isnull=True, created_at__lte=asked_before
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )

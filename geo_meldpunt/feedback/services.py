@@ -1,38 +1,34 @@
 """Writes of the feedback loop: asking how satisfied a reporter is, taking the answer, referring to the ombudsman.
 
 The loop after an answer (`beantwoord`):
-1. `survey_create` (called by notifications.dispatch inside the answering transaction) stores a survey with a
-   random token and queues the e-mail with its link, valid FEEDBACK_LINK_DAYS.
-2. `survey_answer` takes a score 1-5 and a comment, once. The report is closed (`afgesloten`): the loop is done.
-   A score at or under FEEDBACK_OMBUDSMAN_THRESHOLD also e-mails the ombudsman service's details
-   (FEEDBACK_OMBUDSMAN_CONTACT), records an OmbudsmanReferral and an "ombudsman" history event; the page shows
-   the same details at once. The coordinator may reopen the report (afgesloten -> heropend is theirs).
-3. `surveys_close_unanswered` (daily) closes answered reports whose survey went unanswered for
-   FEEDBACK_CLOSE_AFTER_DAYS.
-Status changes go through reports.services.report_transition; the system acts (`by=staff.roles.SYSTEM`).
+1. `survey_create` (called by reports.services.report_transition inside the answering transaction) stores a
+   survey with a random token and queues the e-mail with its link, valid FEEDBACK_LINK_DAYS. Reopening the
+   report withdraws it (`surveys_withdraw`, called there too).
+2. `survey_score_store` takes a score 1-5 and a comment, once. A score at or under FEEDBACK_OMBUDSMAN_THRESHOLD
+   also e-mails the ombudsman service's details (FEEDBACK_OMBUDSMAN_CONTACT), records an OmbudsmanReferral and an
+   "ombudsman" history event; the page shows the same details at once.
+3. `survey_unanswered_claim` marks a survey that went unanswered for FEEDBACK_CLOSE_AFTER_DAYS as handled.
+Closing the report after 2 or 3 is a report service (reports.services.surveys), which calls these: this module
+changes no status and imports no report service.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import ApplicationError
-from geo_meldpunt.notifications.contexts import public_url, report_context
+from geo_meldpunt.notifications.contexts import public_url
 from geo_meldpunt.notifications.models import TemplateKey
-from geo_meldpunt.notifications.outbox import email_queue
-from geo_meldpunt.reports.models import Kind, ReportEvent, Status
+from geo_meldpunt.notifications.outbox import report_email_queue
+from geo_meldpunt.reports.models import Kind, ReportEvent
 
 from .models import OmbudsmanReferral, SatisfactionSurvey
-
-logger = logging.getLogger(__name__)
 
 # Longest accepted comment (characters).
 COMMENT_MAX_LENGTH = 2000
@@ -87,18 +83,17 @@ def survey_create(*, report, dedupe: str = "") -> SatisfactionSurvey:
         expires_at=now + dt.timedelta(days=settings.FEEDBACK_LINK_DAYS),
         source_key=dedupe,
     )
-    context = report_context(report, report.language) | {
-        "survey_url": survey_url(survey),
-        "expires_at": timezone.localtime(survey.expires_at),
-        "link_days": settings.FEEDBACK_LINK_DAYS,
-    }
-    survey.question_email = email_queue(
+    survey.question_email = report_email_queue(
         key=TemplateKey.SATISFACTION_QUESTION,
+        report=report,
         to=survey.email,
         language=survey.language,
-        context=context,
-        report=report,
         dedupe_key=f"{TemplateKey.SATISFACTION_QUESTION}:{survey.pk}",
+        extra={
+            "survey_url": survey_url(survey),
+            "expires_at": timezone.localtime(survey.expires_at),
+            "link_days": settings.FEEDBACK_LINK_DAYS,
+        },
     )
     survey.save(update_fields=["question_email"])
     return survey
@@ -130,13 +125,13 @@ def survey_check(survey: SatisfactionSurvey | None, *, now: dt.datetime | None =
     return survey
 
 
-@transaction.atomic
-def survey_answer(*, token: str, score: int | str | None, comment: str = "") -> SurveyOutcome:
+def survey_score_store(*, token: str, score: int | str | None, comment: str = "") -> SurveyOutcome:
     """Store the reporter's score (1-5) and comment, once; refer a dissatisfied reporter to the ombudsman.
 
-    Refuses with SurveyLinkError an unknown, used or expired link, and with ApplicationError (field "score" or
-    "comment") a missing score or an overlong comment. The survey row is locked, so the same link sent twice
-    at once is answered once. Closes the report when it is still `beantwoord`.
+    Call inside a transaction (reports.services.report_survey_answer, which closes the report in it). Refuses
+    with SurveyLinkError an unknown, used or expired link, and with ApplicationError (field "score" or "comment")
+    a missing score or an overlong comment. The survey row is locked, so the same link sent twice at once is
+    answered once.
     """
     survey = SatisfactionSurvey.objects.select_for_update(of=("self",)).filter(token=token).first()
     survey = survey_check(survey)
@@ -159,24 +154,21 @@ def survey_answer(*, token: str, score: int | str | None, comment: str = "") -> 
     survey.answered_at = now
     survey.handled_at = now
     survey.save(update_fields=["score", "comment", "answered_at", "handled_at"])
-    report = survey.report
     referral = None
     if score <= settings.FEEDBACK_OMBUDSMAN_THRESHOLD:
-        referral = _refer_to_ombudsman(survey=survey, report=report)
-    _close(report=report, note=_closing_note("answered", score=score))
+        referral = _refer_to_ombudsman(survey=survey, report=survey.report)
     return SurveyOutcome(survey=survey, referral=referral)
 
 
 def _refer_to_ombudsman(*, survey: SatisfactionSurvey, report) -> OmbudsmanReferral:
     contact = ombudsman_contact()
-    context = report_context(report, survey.language) | {"ombudsman": contact, "score": survey.score}
-    email = email_queue(
+    email = report_email_queue(
         key=TemplateKey.OMBUDSMAN_DETAILS,
+        report=report,
         to=survey.email,
         language=survey.language,
-        context=context,
-        report=report,
         dedupe_key=f"{TemplateKey.OMBUDSMAN_DETAILS}:{survey.pk}",
+        extra={"ombudsman": contact, "score": survey.score},
     )
     referral = OmbudsmanReferral.objects.create(report=report, survey=survey, email=email)
     with translation.override(settings.LANGUAGE_CODE):  # stored text: the city's language
@@ -196,58 +188,18 @@ def _refer_to_ombudsman(*, survey: SatisfactionSurvey, report) -> OmbudsmanRefer
     return referral
 
 
-def _closing_note(reason: str, *, score: int | None = None) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        if reason == "answered":
-            return _("Closed after the reporter's satisfaction score (%(score)s of 5).") % {"score": score}
-        return _("Closed: the satisfaction question went unanswered for %(days)s days.") % {
-            "days": settings.FEEDBACK_CLOSE_AFTER_DAYS
-        }
-
-
-def _close(*, report, note: str) -> bool:
-    """Close an answered report through the workflow (the system acts). False when it is no longer answered."""
-    from geo_meldpunt.reports.services import report_transition  # reports.services imports notifications
-    from geo_meldpunt.staff.roles import SYSTEM
-
-    if report.status != Status.BEANTWOORD:
-        return False  # reopened, merged or closed meanwhile: a handler decided otherwise
-    try:
-        # A savepoint: when the workflow refuses, the reporter's score and the referral are kept all the same.
-        with transaction.atomic():
-            report_transition(report=report, to=Status.AFGESLOTEN, by=SYSTEM, note=note)
-    except ApplicationError as exc:
-        logger.warning("report %s not closed after its survey: %s", report.reference, exc.message)
-        return False
-    return True
-
-
-def surveys_close_unanswered(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
-    """Close answered reports whose survey went unanswered FEEDBACK_CLOSE_AFTER_DAYS (daily job). Returns how many.
-
-    One transaction per survey. A report the workflow refuses to close is logged and its survey marked handled
-    all the same, so it does not come back every day.
-    """
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=settings.FEEDBACK_CLOSE_AFTER_DAYS)
-    ids = list(
-        SatisfactionSurvey.objects.filter(handled_at__isnull=True, answered_at__isnull=True, created_at__lte=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+def survey_unanswered_claim(*, survey_id: int, now: dt.datetime) -> SatisfactionSurvey | None:
+    """Mark a survey that went unanswered as handled, so it never comes back; None when it was answered or taken
+    meanwhile. Call inside the transaction that closes its report: the row stays locked until then, and another
+    run skips it."""
+    survey = (
+        SatisfactionSurvey.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("report")
+        .filter(pk=survey_id, handled_at__isnull=True, answered_at__isnull=True)
+        .first()
     )
-    closed = 0
-    note = _closing_note("unanswered")
-    for survey_id in ids:
-        with transaction.atomic():
-            survey = (
-                SatisfactionSurvey.objects.select_for_update(of=("self",), skip_locked=True)
-                .select_related("report")
-                .filter(pk=survey_id, handled_at__isnull=True, answered_at__isnull=True)
-                .first()
-            )
-            if survey is None:
-                continue  # answered or handled meanwhile
-            survey.handled_at = now
-            survey.save(update_fields=["handled_at"])
-            closed += _close(report=survey.report, note=note)
-    return closed
+    if survey is None:
+        return None
+    survey.handled_at = now
+    survey.save(update_fields=["handled_at"])
+    return survey

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.notifications.contexts import tracking_url
+from geo_meldpunt.reports.services import surveys
 
 from . import selectors, services
 from .forms import SCORE_CHOICES, SurveyForm
@@ -35,7 +36,7 @@ def survey(request, token: str):
     if form.is_bound:
         if form.is_valid():
             try:
-                outcome = services.survey_answer(
+                outcome = surveys.report_survey_answer(
                     token=token, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
                 )
             except services.SurveyLinkError as exc:  # answered in another tab meanwhile

@@ -1,4 +1,4 @@
-"""What the reporter, followers and departments are told when something happens to a report.
+"""Who gets which e-mail when something happens to a report. Mail only: no business rule lives here.
 
 The workflow calls these inside its transaction; they write outgoing messages (an outbox) in that same
 transaction and queue their sending after commit, so no message is lost when a worker or the broker is down.
@@ -12,12 +12,12 @@ Who gets what:
   an e-mail address. A compliment instead goes at once to its department's mailbox, and the reporter is thanked.
 - doorverwezen: the reporter is told which external body took it over.
 - wacht_op_melder: the reporter is told what is needed (the step's note).
-- beantwoord: the answer to the reporter and to every follower (each in their own language); then, except for
-  compliments, a satisfaction survey (feedback.services.survey_create, which sends its own e-mail).
+- beantwoord: the answer to the reporter and to every follower (each in their own language). The satisfaction
+  question that follows is a step of report_transition (feedback.services.survey_create queues its own e-mail).
 - niet_ontvankelijk: the reporter is told that the city cannot handle it, and why (the step's note, which the
   workflow requires). Not for a compliment: declaring one inadmissible sends nothing.
 - doorgegeven (a compliment passed on): its forward to the department, if creation did not send it already.
-- heropend: nothing is sent; an unanswered satisfaction link stops working (the answer it asked about is gone).
+- heropend: nothing is sent (report_transition withdraws an unanswered satisfaction question).
 Reporters and followers read their own language (report.language, follower.language); departments and the
 coordinator read NOTIFICATIONS_STAFF_LANGUAGE.
 """
@@ -28,9 +28,8 @@ from django.conf import settings
 
 from geo_meldpunt.reports.models import Kind, Status
 
-from .contexts import report_context
 from .models import OutgoingEmail, TemplateKey
-from .outbox import email_queue
+from .outbox import report_email_queue
 
 
 def report_created_notify(*, report) -> list[OutgoingEmail]:
@@ -78,48 +77,36 @@ def report_transitioned_notify(*, report, event) -> list[OutgoingEmail]:
         forward = _compliment_forward(report)
         if forward is not None:
             emails.append(forward)
-    elif to_status == Status.HEROPEND:
-        from geo_meldpunt.feedback.services import surveys_withdraw
-
-        surveys_withdraw(report=report)  # the answer it asked about no longer stands
     return emails
 
 
 def _answer(*, report, answer: str, dedupe: str) -> list[OutgoingEmail]:
-    from geo_meldpunt.feedback.services import survey_create  # feedback mails through this app
-
     emails: list[OutgoingEmail] = []
     if report.reporter_email:
         emails.append(_to_reporter(report, TemplateKey.ANSWER, dedupe=dedupe, extra={"answer": answer}))
     reporter = report.reporter_email.strip().lower()
     for follower in report.followers.exclude(email__iexact=reporter).order_by("id"):
-        context = report_context(report, follower.language) | {"answer": answer}
         emails.append(
-            email_queue(
+            report_email_queue(
                 key=TemplateKey.ANSWER_FOLLOWER,
+                report=report,
                 to=follower.email,
                 language=follower.language,
-                context=context,
-                report=report,
                 dedupe_key=f"{TemplateKey.ANSWER_FOLLOWER}:{dedupe}:{follower.pk}",
+                extra={"answer": answer},
             )
         )
-    if report.kind != Kind.COMPLIMENT and report.reporter_email:
-        survey = survey_create(report=report, dedupe=dedupe)
-        if survey.question_email is not None:
-            emails.append(survey.question_email)
     return emails
 
 
 def _to_reporter(report, key: str, *, dedupe: str, extra: dict | None = None) -> OutgoingEmail:
-    context = report_context(report, report.language) | (extra or {})
-    return email_queue(
+    return report_email_queue(
         key=key,
+        report=report,
         to=report.reporter_email,
         language=report.language,
-        context=context,
-        report=report,
         dedupe_key=f"{key}:{dedupe}",
+        extra=extra,
     )
 
 
@@ -127,12 +114,10 @@ def _compliment_forward(report) -> OutgoingEmail | None:
     """The compliment to its department's mailbox, once per report; None when the department has no e-mail."""
     if not report.department.email:
         return None
-    language = settings.NOTIFICATIONS_STAFF_LANGUAGE
-    return email_queue(
+    return report_email_queue(
         key=TemplateKey.COMPLIMENT_FORWARD,
-        to=report.department.email,
-        language=language,
-        context=report_context(report, language),
         report=report,
+        to=report.department.email,
+        language=settings.NOTIFICATIONS_STAFF_LANGUAGE,
         dedupe_key=f"{TemplateKey.COMPLIMENT_FORWARD}:{report.pk}",
     )

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .contexts import report_context
 from .models import OutgoingEmail
 from .rendering import render_email
 
@@ -59,6 +60,15 @@ def email_queue(*, key: str, to: str, language: str, context: dict, report=None,
         return OutgoingEmail.objects.get(dedupe_key=dedupe_key)  # queued at the same moment elsewhere
     transaction.on_commit(partial(enqueue, email.pk))
     return email
+
+
+def report_email_queue(
+    *, key: str, report, to: str, language: str, dedupe_key: str, extra: dict | None = None
+) -> OutgoingEmail:
+    """Queue e-mail `key` about `report` for `to`: the report's context in `language` (contexts.report_context),
+    plus `extra`. The one way an e-mail about a report is queued; call inside the changing transaction."""
+    context = report_context(report, language) | (extra or {})
+    return email_queue(key=key, to=to, language=language, context=context, report=report, dedupe_key=dedupe_key)
 
 
 def enqueue(email_id: int) -> bool:

@@ -1,6 +1,5 @@
 import datetime as dt
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -8,66 +7,24 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from geo_meldpunt.core.models import TimeStampedModel, TranslatedNameModel
 
 from . import sla
-
-
-class Kind(models.TextChoices):
-    MELDING = "melding", _("report")
-    KLACHT = "klacht", _("complaint")
-    SUGGESTIE = "suggestie", _("suggestion")
-    COMPLIMENT = "compliment", _("compliment")
-
-
-class Channel(models.TextChoices):
-    WEB = "web", _("web form")
-    PHONE = "phone", _("phone")
-    FIELD = "field", _("field (community warden)")
-    STAFF = "staff", _("staff")
-    DESK = "desk", _("desk")
-    EMAIL = "email", _("e-mail")
-    POST = "post", _("post")
-    API = "api", _("third-party app")
-
-
-# Channels a citizen may use without logging in; the others are entered by city staff.
-PUBLIC_CHANNELS = (Channel.WEB, Channel.API)
-
-
-class Status(models.TextChoices):
-    NIEUW = "nieuw", _("new")
-    ONTVANGEN = "ontvangen", _("acknowledged")
-    IN_BEHANDELING = "in_behandeling", _("in progress")
-    WACHT_OP_MELDER = "wacht_op_melder", _("waiting for the reporter")
-    DOORVERWEZEN = "doorverwezen", _("forwarded")
-    BEANTWOORD = "beantwoord", _("answered")
-    AFGESLOTEN = "afgesloten", _("closed")
-    HEROPEND = "heropend", _("reopened")
-    SAMENGEVOEGD = "samengevoegd", _("merged")
-    NIET_ONTVANKELIJK = "niet_ontvankelijk", _("not admissible")
-    DOORGEGEVEN = "doorgegeven", _("passed on")
-
-
-# Open: still being handled, so a new reporter should follow it rather than file a duplicate.
-OPEN_STATUSES = (
-    Status.NIEUW,
-    Status.ONTVANGEN,
-    Status.IN_BEHANDELING,
-    Status.WACHT_OP_MELDER,
-    Status.DOORVERWEZEN,
-    Status.HEROPEND,
+from .choices import (
+    ACKNOWLEDGE_CLOCK_STATUSES,
+    ANSWER_CLOCK_STATUSES,
+    OPEN_STATUSES,
+    Channel,
+    Kind,
+    Status,
 )
-# Solved: the city answered; the public map shows these for a while so citizens see problems get fixed.
-SOLVED_STATUSES = (Status.BEANTWOORD, Status.AFGESLOTEN)
-# The city owes an answer and its clock runs. Not while waiting for the reporter (the clock is paused), not once
-# forwarded to an external body (the reporter was told who took over), not once answered or closed.
-ANSWER_CLOCK_STATUSES = (Status.NIEUW, Status.ONTVANGEN, Status.IN_BEHANDELING, Status.HEROPEND)
-# Nobody has acknowledged the report yet: the acknowledgement deadline applies only here.
-ACKNOWLEDGE_CLOCK_STATUSES = (Status.NIEUW,)
+from .choices import PUBLIC_CHANNELS as PUBLIC_CHANNELS  # re-exported: the models module names the vocabulary too
+from .choices import SOLVED_STATUSES as SOLVED_STATUSES
+from .regulation import REGULATION_ROW as REGULATION_ROW  # re-exported with its model
+from .regulation import Regulation as Regulation
+from .regulation import deadlines_config
 
 
 class Category(TranslatedNameModel, TimeStampedModel):
@@ -104,67 +61,6 @@ class Category(TranslatedNameModel, TimeStampedModel):
 
     def accepts(self, kind: str) -> bool:
         return kind in self.kinds
-
-
-# The key of the regulation's only row.
-REGULATION_ROW = 1
-# A report stores its due dates when it is created, so a change of the regulation applies to new reports only.
-_FUTURE_ONLY = _("A change applies to reports created afterwards; existing reports keep their deadlines.")
-
-
-class Regulation(TimeStampedModel):
-    """The deadlines of the city's regulation that do not follow a category: one row, edited in the admin.
-
-    A melding's answer deadline is its category's (Category.answer_days); a compliment gets thanks, no answer.
-    Without the row (never created, or deleted) settings.REPORTS_DEADLINES applies, over sla.DEFAULT_DEADLINES.
-    """
-
-    # A fixed key and a check: a second row cannot exist, so "the regulation" is never ambiguous.
-    id = models.PositiveSmallIntegerField(primary_key=True, default=REGULATION_ROW, editable=False)
-    acknowledge_working_days = models.PositiveIntegerField(
-        _("acknowledgement deadline (working days)"),
-        validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text=format_lazy(
-            "{} {}",
-            _("Every kind of report is acknowledged within this many working days (weekends and Belgian public "
-              "holidays do not count)."),
-            _FUTURE_ONLY,
-        ),
-    )  # fmt: skip
-    klacht_days = models.PositiveIntegerField(
-        _("complaint answer deadline (days)"),
-        validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text=_FUTURE_ONLY,
-    )
-    klacht_working_days = models.BooleanField(
-        _("complaint deadline counts working days"),
-        help_text=_("Off: calendar days."),
-    )
-    suggestie_days = models.PositiveIntegerField(
-        _("suggestion answer deadline (days)"),
-        validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text=_FUTURE_ONLY,
-    )
-    suggestie_working_days = models.BooleanField(
-        _("suggestion deadline counts working days"),
-        help_text=_("Off: calendar days."),
-    )
-
-    class Meta:
-        verbose_name = _("deadline regulation")
-        verbose_name_plural = _("deadline regulation")
-        constraints = [models.CheckConstraint(condition=models.Q(id=REGULATION_ROW), name="regulation_single_row")]
-
-    def __str__(self) -> str:
-        return str(_("Deadlines for complaints, suggestions and acknowledgements"))
-
-    def as_config(self) -> dict[str, Any]:
-        """The deadlines in the shape of settings.REPORTS_DEADLINES, which sla.py reads."""
-        return {
-            "acknowledge_working_days": self.acknowledge_working_days,
-            Kind.KLACHT.value: {"days": self.klacht_days, "working_days": self.klacht_working_days},
-            Kind.SUGGESTIE.value: {"days": self.suggestie_days, "working_days": self.suggestie_working_days},
-        }
 
 
 class ReferenceCounter(models.Model):
@@ -270,14 +166,18 @@ class Report(TimeStampedModel):
     def expected_answer_date(self) -> dt.date | None:
         """When the reporter may expect an answer; compliments get thanks, not an answer.
 
-        The stored deadline (moved by pauses) when there is one; computed for reports made before it was stored.
+        The stored deadline (moved by pauses) when there is one. For reports made before it was stored it is
+        computed from the regulation in force (one query), as report_create would have.
         """
         if self.kind == Kind.COMPLIMENT:
             return None
         if self.answer_due is not None:
             return self.answer_due
         deadline = sla.answer_deadline(
-            kind=self.kind, category_days=self.category.answer_days, category_working_days=self.category.working_days
+            kind=self.kind,
+            category_days=self.category.answer_days,
+            category_working_days=self.category.working_days,
+            config=deadlines_config(),
         )
         return sla.due_date(timezone.localtime(self.created_at).date(), deadline)
 

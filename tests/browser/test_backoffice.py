@@ -15,9 +15,8 @@ from django.test import Client
 from django.utils import timezone
 
 from geo_meldpunt.feedback.models import SatisfactionSurvey
-from geo_meldpunt.feedback.services import survey_answer
 from geo_meldpunt.reports.models import AnswerTemplate, Category, Kind, Report, Status
-from geo_meldpunt.reports.services import report_answer
+from geo_meldpunt.reports.services import report_answer, report_survey_answer
 from geo_meldpunt.staff.groups import COORDINATOR, HANDLER, OMBUDSMAN
 from geo_meldpunt.zones.models import Department
 from tests.factories import WAPENPLEIN, ReportFactory, point_at, project
@@ -276,9 +275,9 @@ def test_merge_reassign_and_a_colleagues_change_from_the_report_page(
     elsewhere = new_report("voetpad-beschadigd", metres=300, description="Eigenlijk een boomwortel.")
     log_in(page, live_site, handler)
 
-    # Merge the duplicate into the first report, chosen among the nearby reports.
+    # Merge the duplicate into the first report, chosen among the possible duplicates.
     open_report(page, duplicate)
-    assert page.locator(f"[data-nearby='{first.reference}']").is_visible()
+    assert page.locator(f"[data-duplicate='{first.reference}']").is_visible()
     page.locator("#action-merge summary").click()
     page.select_option("#merge-into", first.reference)
     screenshot(page, "merge-form")
@@ -334,7 +333,9 @@ def test_the_coordinator_routes_an_unroutable_report_and_the_ombudsdienst_reads_
     stray = new_report(stray_category.slug, description="Iets waar geen regel voor bestaat.")
     unhappy = new_report(description="De put is niet goed hersteld.")
     report_answer(report=unhappy, by=handler, text="De put is gevuld.")
-    survey_answer(token=SatisfactionSurvey.objects.get(report=unhappy).token, score=1, comment="Slecht hersteld.")
+    report_survey_answer(
+        token=SatisfactionSurvey.objects.get(report=unhappy).token, score=1, comment="Slecht hersteld."
+    )
 
     log_in(page, live_site, staff_user(COORDINATOR, username="coordinator"))
     page.goto("/behandeling/niet-routeerbaar/")

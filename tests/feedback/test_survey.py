@@ -9,10 +9,11 @@ from django.utils import timezone, translation
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.feedback.models import OmbudsmanReferral, SatisfactionSurvey
 from geo_meldpunt.feedback.selectors import ombudsman_referrals, ombudsman_referrals_count
-from geo_meldpunt.feedback.services import SurveyLinkError, survey_answer, survey_create, surveys_close_unanswered
+from geo_meldpunt.feedback.services import SurveyLinkError, survey_create
 from geo_meldpunt.feedback.tasks import close_unanswered_surveys
 from geo_meldpunt.notifications.models import OutgoingEmail, TemplateKey
 from geo_meldpunt.reports.models import Kind, ReportEvent, Status
+from geo_meldpunt.reports.services import report_survey_answer, reports_close_unanswered_surveys
 from tests.notifications.helpers import emails, new_report, send_queued, transition
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_a_klacht_answered_and_rated_1_sends_the_ombudsman_details_and_counts_th
     assert survey.expires_at - survey.created_at == dt.timedelta(days=14)
     assert ombudsman_referrals_count() == 0
 
-    outcome = survey_answer(token=survey.token, score=1, comment="Er is niets veranderd.")
+    outcome = report_survey_answer(token=survey.token, score=1, comment="Er is niets veranderd.")
 
     assert outcome.ombudsman == {
         "name": "Ombudsdienst Stad Oostende",
@@ -62,7 +63,7 @@ def test_a_klacht_answered_and_rated_1_sends_the_ombudsman_details_and_counts_th
 @pytest.mark.parametrize(("score", "referred"), [(1, True), (2, True), (3, False), (5, False)])
 def test_the_threshold_decides_the_referral(score, referred):
     report, survey = answered()
-    outcome = survey_answer(token=survey.token, score=score)
+    outcome = report_survey_answer(token=survey.token, score=score)
     assert (outcome.referral is not None) == referred
     assert bool(emails(report, template_key=TemplateKey.OMBUDSMAN_DETAILS)) == referred
 
@@ -70,12 +71,12 @@ def test_the_threshold_decides_the_referral(score, referred):
 def test_the_threshold_is_a_setting(settings):
     settings.FEEDBACK_OMBUDSMAN_THRESHOLD = 3
     _report, survey = answered()
-    assert survey_answer(token=survey.token, score=3).referral is not None
+    assert report_survey_answer(token=survey.token, score=3).referral is not None
 
 
 def test_the_ombudsman_details_are_mailed_in_the_reporters_language():
     report, survey = answered(language="fr")
-    survey_answer(token=survey.token, score=2)
+    report_survey_answer(token=survey.token, score=2)
     (details,) = emails(report, template_key=TemplateKey.OMBUDSMAN_DETAILS)
     assert details.language == "fr"
     assert "service de médiation" in details.body
@@ -83,9 +84,9 @@ def test_the_ombudsman_details_are_mailed_in_the_reporters_language():
 
 def test_a_used_link_is_refused():
     report, survey = answered()
-    survey_answer(token=survey.token, score=4)
+    report_survey_answer(token=survey.token, score=4)
     with pytest.raises(SurveyLinkError) as refused:
-        survey_answer(token=survey.token, score=1)
+        report_survey_answer(token=survey.token, score=1)
     assert refused.value.code == "used"
     assert "al gebruikt" in refused.value.message  # Dutch by default
     survey.refresh_from_db()
@@ -97,11 +98,11 @@ def test_an_expired_link_is_refused():
     _report, survey = answered()
     SatisfactionSurvey.objects.filter(pk=survey.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     with pytest.raises(SurveyLinkError) as refused:
-        survey_answer(token=survey.token, score=5)
+        report_survey_answer(token=survey.token, score=5)
     assert refused.value.code == "expired"
     assert "verlopen" in refused.value.message and "14" in refused.value.message
     with translation.override("en"), pytest.raises(SurveyLinkError) as refused:
-        survey_answer(token=survey.token, score=5)
+        report_survey_answer(token=survey.token, score=5)
     assert "expired" in refused.value.message
     survey.refresh_from_db()
     assert survey.answered_at is None
@@ -109,7 +110,7 @@ def test_an_expired_link_is_refused():
 
 def test_an_unknown_link_is_refused():
     with pytest.raises(SurveyLinkError) as refused:
-        survey_answer(token="not-a-token", score=3)
+        report_survey_answer(token="not-a-token", score=3)
     assert refused.value.code == "unknown"
 
 
@@ -117,7 +118,7 @@ def test_an_unknown_link_is_refused():
 def test_a_score_outside_1_to_5_is_refused(score):
     _report, survey = answered()
     with pytest.raises(ApplicationError) as refused:
-        survey_answer(token=survey.token, score=score)
+        report_survey_answer(token=survey.token, score=score)
     assert refused.value.field == "score"
     survey.refresh_from_db()
     assert survey.answered_at is None
@@ -131,8 +132,8 @@ def test_a_newer_answer_withdraws_the_older_link():
     transition(report, Status.BEANTWOORD, note="Nu wel.")
     second = SatisfactionSurvey.objects.filter(report=report).exclude(pk=first.pk).get()
     with pytest.raises(SurveyLinkError):
-        survey_answer(token=first.token, score=1)
-    assert survey_answer(token=second.token, score=5).survey == second
+        report_survey_answer(token=first.token, score=1)
+    assert report_survey_answer(token=second.token, score=5).survey == second
 
 
 def test_compliments_get_no_survey():
@@ -156,9 +157,9 @@ def test_no_answer_in_14_days_closes_the_report():
     assert other.status == Status.BEANTWOORD
     note = report.events.filter(event_type=ReportEvent.Type.NOTE).last()
     assert "14" in note.note and not note.public
-    assert surveys_close_unanswered() == 0  # once only
+    assert reports_close_unanswered_surveys() == 0  # once only
     with pytest.raises(SurveyLinkError):  # its link expired with it
-        survey_answer(token=survey.token, score=3)
+        report_survey_answer(token=survey.token, score=3)
 
 
 def test_a_report_reopened_meanwhile_is_not_closed_by_the_survey_job():
@@ -167,7 +168,7 @@ def test_a_report_reopened_meanwhile_is_not_closed_by_the_survey_job():
     SatisfactionSurvey.objects.filter(pk=survey.pk).update(
         created_at=timezone.now() - dt.timedelta(days=20), handled_at=None
     )
-    assert surveys_close_unanswered() == 0
+    assert reports_close_unanswered_surveys() == 0
     report.refresh_from_db()
     assert report.status == Status.HEROPEND
 

@@ -9,7 +9,7 @@ from geopy.exc import GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailabl
 from geopy.geocoders import Nominatim
 from geopy.location import Location
 
-from geo_meldpunt.geocoding import get_geocoder
+from geo_meldpunt.geocoding.backends import get_geocoder
 from geo_meldpunt.geocoding.local import LocalGeocoder
 from geo_meldpunt.geocoding.online import GeopyGeocoder, nominatim_server
 from tests.factories import WAPENPLEIN, point_at, project, reference_point

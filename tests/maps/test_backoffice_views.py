@@ -11,10 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from geo_meldpunt.feedback.services import survey_answer
 from geo_meldpunt.reports import workflow
 from geo_meldpunt.reports.models import Kind, Report, Status
-from geo_meldpunt.reports.services import report_transition
+from geo_meldpunt.reports.services import report_survey_answer, report_transition
 from geo_meldpunt.staff.groups import COORDINATOR, FIELD_STAFF, HANDLER, OMBUDSMAN, PLANNER
 from geo_meldpunt.zones.models import Zone
 from maps.views.backoffice.steps import STEPS
@@ -213,7 +212,7 @@ def dissatisfied(category, handler):
     report = ReportFactory(category=category, **REPORTER)
     report_transition(report=report, to=Status.BEANTWOORD, by=handler, note="De put is gevuld.")
     survey = report.surveys.get()
-    survey_answer(token=survey.token, score=1, comment="Niets veranderd.")
+    report_survey_answer(token=survey.token, score=1, comment="Niets veranderd.")
     return Report.objects.get(pk=report.pk)
 
 
@@ -385,14 +384,18 @@ def test_compliments_are_listed_for_the_department(client, handler, department):
 # --- A report's page -----------------------------------------------------------------------------------------
 
 
-def test_the_report_page_lists_every_email_sent_its_history_and_nearby_reports(client, handler, report, category):
+def test_the_report_page_lists_every_email_sent_its_history_and_possible_duplicates(client, handler, report, category):
     neighbour = ReportFactory(category=category, point=project(report.point, metres=40))
+    # The duplicate rule of the public form (same category, the category's radius) applies here too.
+    other_category = ReportFactory(category=CategoryFactory(department=category.department), point=neighbour.point)
+    too_far = ReportFactory(category=category, point=project(report.point, metres=category.duplicate_radius_m + 10))
     html = logged_in(client, handler).get(detail_url(report)).content.decode()
 
     assert 'data-email="acknowledgement"' in html
     assert REPORTER["reporter_email"] in html  # the handler may see whom it went to
     assert 'data-event="created"' in html
-    assert f'data-nearby="{neighbour.reference}"' in html
+    assert f'data-duplicate="{neighbour.reference}"' in html
+    assert other_category.reference not in html and too_far.reference not in html
     data = json_script(html, "bo-map-data")
     assert data["center"] == [report.point.y, report.point.x]
     assert [m["reference"] for m in data["markers"]] == [neighbour.reference]

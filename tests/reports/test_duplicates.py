@@ -3,8 +3,8 @@
 import pytest
 from django.conf import settings
 
+from geo_meldpunt.reports.duplicates import duplicate_candidates
 from geo_meldpunt.reports.models import OPEN_STATUSES, Status
-from geo_meldpunt.reports.selectors import duplicate_candidates
 from tests.factories import WAPENPLEIN, CategoryFactory, ReportFactory, point_at, project
 
 pytestmark = pytest.mark.django_db

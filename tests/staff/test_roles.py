@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from geo_meldpunt.reports import permissions
 from geo_meldpunt.reports.models import Channel, Report, ReportEvent, Status
 from geo_meldpunt.reports.services import Forbidden, report_note_add, report_reassign, report_transition
 from geo_meldpunt.staff import roles
@@ -43,7 +44,9 @@ def world():
 
 def visible(user, *reports) -> set[int]:
     return set(
-        roles.visible_reports(user, Report.objects.filter(pk__in=[r.pk for r in reports])).values_list("pk", flat=True)
+        permissions.visible_reports(user, Report.objects.filter(pk__in=[r.pk for r in reports])).values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -51,10 +54,10 @@ def test_a_handler_sees_and_acts_on_its_own_department_only(world):
     handler_a, report_a, report_b = world["handler_a"], world["report_a"], world["report_b"]
 
     assert visible(handler_a, report_a, report_b) == {report_a.pk}
-    assert roles.can_view(handler_a, report_a) and not roles.can_view(handler_a, report_b)
-    assert roles.can_see_personal_data(handler_a, report_a)
-    assert not roles.can_see_personal_data(handler_a, report_b)
-    assert not roles.can_transition(handler_a, report_b, Status.ONTVANGEN)
+    assert permissions.can_view(handler_a, report_a) and not permissions.can_view(handler_a, report_b)
+    assert permissions.can_see_personal_data(handler_a, report_a)
+    assert not permissions.can_see_personal_data(handler_a, report_b)
+    assert not permissions.can_transition(handler_a, report_b, Status.ONTVANGEN)
     with pytest.raises(Forbidden) as refused:
         report_transition(report=report_b, to=Status.ONTVANGEN, by=handler_a)
     assert refused.value.code == "forbidden"
@@ -69,23 +72,23 @@ def test_a_handler_sees_and_acts_on_its_own_department_only(world):
 def test_a_handler_may_not_take_coordinator_only_steps(world):
     handler_a, report_a = world["handler_a"], world["report_a"]
 
-    allowed = roles.allowed_transitions(handler_a, report_a)
+    allowed = permissions.allowed_transitions(handler_a, report_a)
 
     assert Status.NIET_ONTVANKELIJK not in allowed
     assert {Status.ONTVANGEN, Status.IN_BEHANDELING, Status.BEANTWOORD} <= set(allowed)
-    assert Status.NIET_ONTVANKELIJK in roles.allowed_transitions(staff_user(COORDINATOR), report_a)
+    assert Status.NIET_ONTVANKELIJK in permissions.allowed_transitions(staff_user(COORDINATOR), report_a)
 
 
 def test_a_department_membership_without_the_handler_role_gives_nothing(world):
     planner = staff_user(PLANNER, departments=[world["a"]])
     assert visible(planner, world["report_a"]) == set()
-    assert not roles.can_act(planner, world["report_a"])
+    assert not permissions.can_act(planner, world["report_a"])
 
 
 def test_the_coordinator_and_the_administrator_see_everything(world):
     for user in (staff_user(COORDINATOR), staff_user(ADMINISTRATOR), staff_user(superuser=True)):
         assert visible(user, world["report_a"], world["report_b"]) == {world["report_a"].pk, world["report_b"].pk}
-        assert roles.can_see_personal_data(user, world["report_b"])
+        assert permissions.can_see_personal_data(user, world["report_b"])
         assert roles.can_configure(user)
 
 
@@ -93,8 +96,8 @@ def test_a_planner_sees_no_report_and_no_personal_data_only_statistics(world):
     planner = staff_user(PLANNER)
 
     assert visible(planner, world["report_a"], world["report_b"]) == set()
-    assert not roles.can_see_personal_data(planner, world["report_a"])
-    assert not roles.can_transition(planner, world["report_a"], Status.ONTVANGEN)
+    assert not permissions.can_see_personal_data(planner, world["report_a"])
+    assert not permissions.can_transition(planner, world["report_a"], Status.ONTVANGEN)
     assert roles.can_see_statistics(planner)
     assert not roles.can_see_statistics(world["handler_a"])
 
@@ -107,9 +110,9 @@ def test_the_phone_desk_sees_what_it_entered_with_its_personal_data(world):
     )
 
     assert visible(desk, entered, world["report_a"]) == {entered.pk}
-    assert roles.can_see_personal_data(desk, entered)
-    assert not roles.can_see_personal_data(desk, world["report_a"])
-    assert not roles.can_transition(desk, entered, Status.ONTVANGEN)
+    assert permissions.can_see_personal_data(desk, entered)
+    assert not permissions.can_see_personal_data(desk, world["report_a"])
+    assert not permissions.can_transition(desk, entered, Status.ONTVANGEN)
     assert visible(warden, entered) == set()
 
 
@@ -121,9 +124,9 @@ def test_the_ombudsdienst_reads_referred_cases_only_without_personal_data(world)
     ReportEvent.objects.create(report=report_a, event_type=ReportEvent.Type.OMBUDSMAN, public=False)
 
     assert visible(ombudsman, report_a, world["report_b"]) == {report_a.pk}
-    assert roles.can_view(ombudsman, report_a)
-    assert not roles.can_see_personal_data(ombudsman, report_a)
-    assert not roles.can_transition(ombudsman, report_a, Status.ONTVANGEN)
+    assert permissions.can_view(ombudsman, report_a)
+    assert not permissions.can_see_personal_data(ombudsman, report_a)
+    assert not permissions.can_transition(ombudsman, report_a, Status.ONTVANGEN)
 
 
 def test_nobody_logged_in_has_no_role(world):
@@ -132,7 +135,7 @@ def test_nobody_logged_in_has_no_role(world):
     for user in (None, AnonymousUser()):
         assert roles.roles_of(user) == frozenset()
         assert visible(user, world["report_a"]) == set()
-        assert not roles.can_see_personal_data(user, world["report_a"])
+        assert not permissions.can_see_personal_data(user, world["report_a"])
 
 
 def test_an_inactive_user_has_no_role(world):

@@ -1,6 +1,6 @@
 """Who reaches which back-office page, and the pages that say no.
 
-What a role may do with a report is decided by staff.roles; this module only decides which pages a role has
+What a role may do with a report is decided by reports.permissions; this module only decides which pages a role has
 (the planner has statistics and no queue, the ombudsdienst its cases) and renders the login redirect and the
 403 page.
 """

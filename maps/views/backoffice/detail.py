@@ -22,14 +22,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from geo_meldpunt.core.errors import ApplicationError
-from geo_meldpunt.reports import services
+from geo_meldpunt.reports import duplicates, permissions, services
 from geo_meldpunt.reports.models import OPEN_STATUSES, Kind, Report, Status
 from geo_meldpunt.reports.selectors import answer_templates
-from geo_meldpunt.staff import roles
 
 from . import selectors
 from .access import forbidden, render_page, staff_required
 from .forms import MergeForm, NoteForm, ReassignForm, TransitionForm
+from .mapdata import report_map
 from .steps import STEPS
 
 # Which form field a service's error belongs to, per action.
@@ -46,7 +46,7 @@ def _report_for(request: HttpRequest, reference: str) -> Report | HttpResponse:
     report = selectors.backoffice_report(reference=reference)
     if report is None:
         return render_page(request, "maps/backoffice/not_found.html", {"reference": reference}, status=404)
-    if not roles.can_view(request.user, report):
+    if not permissions.can_view(request.user, report):
         return forbidden(request, _("This report belongs to another department; your role does not let you open it."))
     return report
 
@@ -90,7 +90,7 @@ def _act(
         form.add_error(field, exc.message)
         return _redisplay(request, report, action=action, form=form, status=400)
     messages.success(request, message)
-    if roles.can_view(request.user, updated):
+    if permissions.can_view(request.user, updated):
         return redirect(reverse("backoffice:report", kwargs={"reference": updated.reference}) + "#status")
     return redirect("backoffice:queue")  # reassigned to a department the handler does not work for
 
@@ -207,15 +207,15 @@ def detail_context(
     """Everything the report's page shows, for `request.user`'s role; `failed_*` put a refused form back."""
     user = request.user
     on = timezone.localdate()
-    can_act = roles.can_act(user, report)
-    personal = roles.can_see_personal_data(user, report)
+    can_act = permissions.can_act(user, report)
+    personal = permissions.can_see_personal_data(user, report)
     flags = selectors.report_with_flags(report, on=on)
-    nearby = list(selectors.reports_nearby(report=report, user=user))
+    candidates = list(duplicates.report_duplicate_candidates(report=report, user=user))
 
     def form_for(action: str, make: Callable[[], Any]) -> Any:
         return failed_form if action == failed_action and failed_form is not None else make()
 
-    allowed = roles.allowed_transitions(user, report) if can_act else []
+    allowed = permissions.allowed_transitions(user, report) if can_act else []
     steps = [
         {
             "to": to,
@@ -229,8 +229,8 @@ def detail_context(
         if to in allowed
     ]
     can_merge = Status.SAMENGEVOEGD in allowed and report.kind != Kind.COMPLIMENT
-    can_reassign = can_act and report.status in OPEN_STATUSES and roles.can_reassign(user, report)
-    merge_candidates = [r for r in nearby if r.kind != Kind.COMPLIMENT] if can_merge else []
+    can_reassign = can_act and report.status in OPEN_STATUSES and permissions.can_reassign(user, report)
+    merge_candidates = [r for r in candidates if r.kind != Kind.COMPLIMENT] if can_merge else []
     offered = {s["action"] for s in steps} | {
         a for a, ok in (("merge", can_merge), ("reassign", can_reassign), ("note", can_act)) if ok
     }
@@ -267,8 +267,8 @@ def detail_context(
         "merged_reports": list(selectors.report_merged_reports(report)),
         "followers_count": selectors.report_followers_count(report),
         "photos": list(report.photos.all()),
-        "nearby": nearby,
-        "detail_map": _map_data(report, nearby),
+        "duplicate_candidates": candidates,
+        "detail_map": report_map(report, candidates),
     }
 
 
@@ -297,29 +297,4 @@ def _history_item(event) -> dict:
         "department": event.department.localized_name() if event.department is not None else "",
         "from_label": Status(event.from_status).label if event.from_status in Status.values else "",
         "to_label": Status(event.to_status).label if event.to_status in Status.values else "",
-    }
-
-
-def _map_data(report: Report, nearby: list[Report]) -> dict | None:
-    if report.point is None:
-        return None
-    return {
-        "center": [report.point.y, report.point.x],
-        "label": _("Map: report %(reference)s and open reports nearby") % {"reference": report.reference},
-        "report": {
-            "lat": report.point.y,
-            "lon": report.point.x,
-            "label": _("Report %(reference)s (this report)") % {"reference": report.reference},
-        },
-        "markers": [
-            {
-                "lat": r.point.y,
-                "lon": r.point.x,
-                "reference": r.reference,
-                "url": reverse("backoffice:report", kwargs={"reference": r.reference}),
-                "label": f"{r.reference} – {r.category.localized_name()} – {r.get_status_display()}",
-            }
-            for r in nearby
-            if r.point is not None
-        ],
     }

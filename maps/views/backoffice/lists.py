@@ -10,9 +10,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from geo_meldpunt.reports.models import Report
@@ -21,6 +19,7 @@ from geo_meldpunt.staff import roles
 from . import access, selectors
 from .access import forbidden, render_page, staff_required
 from .forms import queue_filter_form
+from .mapdata import queue_map
 
 PAGE_SIZE = 50
 
@@ -64,7 +63,7 @@ def _queue_page(request: HttpRequest, *, unroutable: bool) -> HttpResponse:
             "page": page,
             "rows": rows,
             "querystring": _querystring_without_page(request),
-            "queue_map": _queue_map(rows),
+            "queue_map": queue_map(rows),
             # A handler of one department needs no department column.
             "show_department": roles.is_coordinator(request.user) or len(roles.department_ids_of(request.user)) != 1,
         },
@@ -75,25 +74,6 @@ def _querystring_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def _queue_map(rows: list[Report]) -> dict:
-    """The markers of the rows on this page (those with a place)."""
-    return {
-        "label": _("Map of the reports on this page"),
-        "markers": [
-            {
-                "lat": r.point.y,
-                "lon": r.point.x,
-                "reference": r.reference,
-                "url": reverse("backoffice:report", kwargs={"reference": r.reference}),
-                "label": f"{r.reference} – {r.category.localized_name()} – {r.get_status_display()}",
-                "overdue": bool(getattr(r, "is_overdue", False)),
-            }
-            for r in rows
-            if r.point is not None
-        ],
-    }
 
 
 @require_GET

@@ -2,9 +2,9 @@
 
 Each list is one query for its page plus one count (Paginator), whatever the number of rows: relations are joined
 (select_related) and the columns limited to what the page shows (a zone's polygon is never loaded). Visibility is
-always staff.roles.visible_reports: a view never filters reports by role itself.
+always staff.permissions.visible_reports: a view never filters reports by role itself.
 
-These are back-office presentation reads built on reports.selectors and staff.roles; they live beside the views
+These are back-office presentation reads built on reports.selectors and reports.permissions; they live beside the views
 because nothing else needs them.
 """
 
@@ -14,17 +14,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
-from django.contrib.gis.db.models.functions import Distance
-from django.contrib.gis.measure import D
 from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.functions import Cast, Least
 
 from geo_meldpunt.core.geo import WGS84
 from geo_meldpunt.core.lookups import lookup_value_ok
+from geo_meldpunt.feedback import selectors as feedback_selectors
 from geo_meldpunt.feedback.models import OmbudsmanReferral
 from geo_meldpunt.notifications.models import OutgoingEmail
+from geo_meldpunt.reports import permissions
 from geo_meldpunt.reports import selectors as report_selectors
 from geo_meldpunt.reports.models import (
     ACKNOWLEDGE_CLOCK_STATUSES,
@@ -47,10 +46,6 @@ QUEUE_FIELDS = (
     "department__name_de", "department__is_external", "department__is_coordinator",
     "zone__id", "zone__name",
 )  # fmt: skip
-
-# Nearby reports on a report's page: within this distance (metres), at most this many.
-NEARBY_RADIUS_M = 150
-NEARBY_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -104,7 +99,7 @@ def _queue_rows(qs: QuerySet[Report], *, on: dt.date) -> QuerySet[Report]:
 
 def backoffice_queue(*, user: Any, filters: QueueFilters, on: dt.date) -> QuerySet[Report]:
     """The reports `user` may see that match `filters`, the most urgent deadline first, with deadline flags."""
-    qs = roles.visible_reports(user, Report.objects.all())
+    qs = permissions.visible_reports(user, Report.objects.all())
     if filters.statuses:
         qs = qs.filter(status__in=filters.statuses)
     if filters.kind:
@@ -184,37 +179,6 @@ def report_followers_count(report: Report) -> int:
     return report.followers.count()
 
 
-def reports_nearby(*, report: Report, user: Any) -> QuerySet[Report]:
-    """Open reports around `report` that `user` may see, nearest first, with `distance` (m): the map's
-    neighbours and the likely merge targets. ST_DWithin on the geography column (GiST, metres)."""
-    if report.point is None:
-        return Report.objects.none()
-    radius = max(report.category.duplicate_radius_m or settings.REPORTS_DUPLICATES_RADIUS_M, NEARBY_RADIUS_M)
-    qs = Report.objects.filter(point__dwithin=(report.point, D(m=radius)), status__in=OPEN_STATUSES).exclude(
-        pk=report.pk
-    )
-    return (
-        roles.visible_reports(user, qs)
-        .annotate(distance=Distance("point", report.point))
-        .select_related("category")
-        .only(
-            "id",
-            "reference",
-            "kind",
-            "status",
-            "point",
-            "created_at",
-            "category__id",
-            "category__name_nl",
-            "category__name_fr",
-            "category__name_en",
-            "category__name_de",
-            "category__slug",
-        )  # fmt: skip
-        .order_by("distance", "id")[:NEARBY_LIMIT]
-    )
-
-
 def external_bodies() -> QuerySet[Department]:
     """Bodies a report may be forwarded to."""
     return Department.objects.filter(active=True, is_external=True).order_by("name_nl")
@@ -255,13 +219,9 @@ def handler_departments(user: Any) -> QuerySet[Department]:
 
 def department_compliments(*, user: Any, department: Department) -> QuerySet[Report]:
     """The compliments of `department` that `user` may see, newest first."""
-    from geo_meldpunt.feedback.selectors import department_compliments as compliments
-
-    return roles.visible_reports(user, compliments(department=department))
+    return permissions.visible_reports(user, feedback_selectors.department_compliments(department=department))
 
 
 def ombudsman_cases() -> QuerySet[OmbudsmanReferral]:
     """Every referral to the ombudsdienst, newest first, with its report, survey and department."""
-    from geo_meldpunt.feedback.selectors import ombudsman_referrals
-
-    return ombudsman_referrals()
+    return feedback_selectors.ombudsman_referrals()

@@ -1,0 +1,52 @@
+"""Reads of reports, by the question they answer. Spatial filters use the GiST index on the geography column.
+
+- public.py: what anyone may see (the public map's reports, a report by token or reference, categories);
+- deadlines.py: what is overdue or due soon (the back office's flags, the daily digests);
+- clusters.py: the public map at low zoom, counted per grid cell in PostGIS.
+Duplicate search has a module of its own: reports/duplicates.py. The names are gathered here so that
+`selectors.public_reports(...)` reads as before.
+"""
+
+from .clusters import ReportCluster, cluster_cell_size, public_report_clusters
+from .deadlines import (
+    DepartmentDigest,
+    OverdueDigest,
+    OverdueReport,
+    due_soon_horizon,
+    overdue_digest_data,
+    overdue_report,
+    reports_due_soon,
+    reports_overdue,
+    reports_with_deadline_flags,
+)
+from .public import (
+    PUBLIC_REPORT_FIELDS,
+    answer_templates,
+    categories_active,
+    public_report_by_reference,
+    public_reports,
+    report_by_token,
+    report_public_history,
+)
+
+__all__ = [
+    "PUBLIC_REPORT_FIELDS",
+    "DepartmentDigest",
+    "OverdueDigest",
+    "OverdueReport",
+    "ReportCluster",
+    "answer_templates",
+    "categories_active",
+    "cluster_cell_size",
+    "due_soon_horizon",
+    "overdue_digest_data",
+    "overdue_report",
+    "public_report_by_reference",
+    "public_report_clusters",
+    "public_reports",
+    "report_by_token",
+    "report_public_history",
+    "reports_due_soon",
+    "reports_overdue",
+    "reports_with_deadline_flags",
+]

@@ -1,0 +1,86 @@
+"""Reads anyone may make: the public map's reports, a report by its tracking token or reference, categories.
+
+Public outputs never carry personal data; PUBLIC_REPORT_FIELDS is what they read of a report and its relations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.gis.geos import Polygon
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from geo_meldpunt.core.lookups import lookup_value_ok
+from geo_meldpunt.zones.models import Department
+
+from ..models import OPEN_STATUSES, SOLVED_STATUSES, AnswerTemplate, Category, Report, ReportPhoto
+
+# What public outputs read of a report and its relations; fetching every column costs ~16% on dense spots.
+PUBLIC_REPORT_FIELDS = (
+    "reference", "kind", "status", "address", "created_at", "point", "category__slug", "department__slug",
+    *(f"{relation}__name_{lang}" for relation in ("category", "department") for lang in ("nl", "fr", "en", "de")),
+)  # fmt: skip
+
+
+def public_reports(
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    category_slug: str | None = None,
+    statuses: list[str] | None = None,
+) -> QuerySet[Report]:
+    """Reports anyone may see: located, in a public category, open or solved recently.
+
+    Merged and inadmissible reports never show; a solved report shows for MAPS_RECENTLY_SOLVED_DAYS after its
+    last change, so the map tells what is going on now rather than years of closed cases.
+    """
+    solved_since = timezone.now() - dt.timedelta(days=settings.MAPS_RECENTLY_SOLVED_DAYS)
+    qs = (
+        Report.objects.filter(category__is_public=True, point__isnull=False)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(status__in=SOLVED_STATUSES, updated_at__gte=solved_since))
+        .select_related("category", "category__parent", "department")
+        # One query for every page: only photos of categories whose photos may be shown publicly.
+        .prefetch_related(Prefetch("photos", queryset=ReportPhoto.objects.filter(report__category__photos_public=True)))
+    )
+    if bbox is not None:
+        qs = qs.filter(point__intersects=Polygon.from_bbox(bbox))
+    if category_slug:
+        qs = qs.filter(Q(category__slug=category_slug) | Q(category__parent__slug=category_slug))
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs.order_by("-created_at", "-id")
+
+
+def report_by_token(*, token: str) -> Report | None:
+    if not lookup_value_ok(token):
+        return None
+    return (
+        Report.objects.select_related("category", "department")
+        .prefetch_related("photos")
+        .filter(tracking_token=token)
+        .first()
+    )
+
+
+def public_report_by_reference(*, reference: str) -> Report | None:
+    """A report anyone may follow by its reference: in a public category. None when there is none."""
+    if not lookup_value_ok(reference):
+        return None
+    return Report.objects.filter(reference=reference, category__is_public=True).first()
+
+
+def report_public_history(report: Report):
+    return report.events.filter(public=True).select_related("department").order_by("created_at", "id")
+
+
+def categories_active() -> QuerySet[Category]:
+    return Category.objects.filter(active=True).select_related("parent").order_by("position", "name_nl")
+
+
+def answer_templates(*, department: Department | None, language: str | None = None) -> QuerySet[AnswerTemplate]:
+    """Active answer templates for a department (its own and those for every department), in one language."""
+    qs = AnswerTemplate.objects.filter(active=True).filter(Q(department__isnull=True) | Q(department=department))
+    if language:
+        qs = qs.filter(language=language)
+    return qs.order_by("position", "title")

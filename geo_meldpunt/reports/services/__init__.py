@@ -1,0 +1,42 @@
+"""Writes of reports, by what a handler does. Each service is one transaction: a report is stored whole or not at all.
+
+- create.py: filing a report (validated, routed, acknowledged);
+- transition.py: `report_transition`, the only code that changes a status, and internal notes;
+- assign.py: routing again after a change of category or place, reassigning by hand;
+- merge.py: following an open report instead of filing a duplicate, merging duplicates;
+- surveys.py: closing a report when its satisfaction question was answered or went unanswered;
+- deadlines.py: filling in the deadlines of reports that have none.
+Interfaces (api/, maps/, feedback's page and tasks) call these; the feedback and notification services they call
+in turn never call back. The names are gathered here so that `services.report_create(...)` reads as before.
+"""
+
+from ..regulation import deadlines_config, deadlines_settings
+from .assign import report_reassign, report_reroute
+from .common import Conflict, Forbidden
+from .create import KINDS_NEEDING_EMAIL, KINDS_NEEDING_LOCATION, report_create, report_validate
+from .deadlines import reports_deadlines_fill
+from .merge import report_follow, report_merge
+from .surveys import report_close_after_survey, report_survey_answer, reports_close_unanswered_surveys
+from .transition import report_answer, report_note_add, report_transition
+
+__all__ = [
+    "KINDS_NEEDING_EMAIL",
+    "KINDS_NEEDING_LOCATION",
+    "Conflict",
+    "Forbidden",
+    "deadlines_config",
+    "deadlines_settings",
+    "report_answer",
+    "report_close_after_survey",
+    "report_create",
+    "report_follow",
+    "report_merge",
+    "report_note_add",
+    "report_reassign",
+    "report_reroute",
+    "report_survey_answer",
+    "report_transition",
+    "report_validate",
+    "reports_close_unanswered_surveys",
+    "reports_deadlines_fill",
+]
