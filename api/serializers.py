@@ -17,6 +17,12 @@ from geo_meldpunt.reports.photos import photo_prepare
 from .fields import LatField, LonField, PointLocationField, point_from
 
 
+def photo_urls(report: Report, request) -> list[str]:
+    """The addresses of a report's photos (prefetched or not): absolute when a request says on which host."""
+    urls = [photo.image.url for photo in report.photos.all()]
+    return [request.build_absolute_uri(url) for url in urls] if request is not None else urls
+
+
 class CategorySlugField(serializers.SlugRelatedField):
     default_error_messages = {
         "does_not_exist": _("Unknown category “{value}”."),
@@ -187,11 +193,7 @@ class PublicMapReportFeature(PublicReportFeature):
         fields = [*PublicReportFeature.Meta.fields, "photos"]
 
     def get_photos(self, obj: Report) -> list[str]:
-        if not obj.category.photos_public:
-            return []
-        request = self.context.get("request")
-        urls = [photo.image.url for photo in obj.photos.all()]
-        return [request.build_absolute_uri(url) for url in urls] if request else urls
+        return photo_urls(obj, self.context.get("request")) if obj.category.photos_public else []
 
 
 class DuplicateCandidateFeature(PublicReportFeature):
@@ -280,9 +282,7 @@ class TrackOutput(serializers.ModelSerializer):
         ]
 
     def get_photos(self, obj: Report) -> list[str]:
-        request = self.context.get("request")
-        urls = [p.image.url for p in obj.photos.all()]
-        return [request.build_absolute_uri(u) for u in urls] if request else urls
+        return photo_urls(obj, self.context.get("request"))
 
     def get_history(self, obj: Report) -> list:
         return list(HistoryOutput(self.context["history"], many=True).data)
