@@ -22,9 +22,8 @@ from django.db import models
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.core.geo import WGS84
 from geo_meldpunt.reports.models import Category
-
-from .geometry import geometries_clean
-from .models import Department, RoutingRule, Zone
+from geo_meldpunt.zones.geometry import geometries_clean
+from geo_meldpunt.zones.models import Department, RoutingRule, Zone
 
 # Each file's record keys: key -> (accepted types, default; REQUIRED when the key must be present).
 REQUIRED = object()
