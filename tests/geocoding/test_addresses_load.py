@@ -8,12 +8,12 @@ import pytest
 from django.core.management import call_command
 
 from geo_meldpunt.geocoding.models import Address
+from geo_meldpunt.reference.loading import ReferenceDataError, reference_data_load
 from geo_meldpunt.zones.models import Zone
-from geo_meldpunt.zones.reference import ReferenceDataError, reference_data_load
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE_REFERENCE = Path(__file__).resolve().parents[1] / "zones" / "data" / "reference"
+SAMPLE_REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "sample"
 HEADER = "street,housenumber,postcode,municipality,lon,lat,approximate\n"
 ROWS = [
     "Teststraat,,8400,Teststad,2.9200,51.2300,true",
@@ -25,7 +25,7 @@ ROWS = [
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    """The small sample reference data (tests/zones/data/reference) with an addresses.csv."""
+    """The small sample reference data (tests/reference/sample) with an addresses.csv."""
     path = Path(shutil.copytree(SAMPLE_REFERENCE, tmp_path / "reference"))
     write(path, ROWS)
     return path

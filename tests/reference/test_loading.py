@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from geo_meldpunt.reference.loading import ReferenceDataError, reference_data_load
 from geo_meldpunt.reports.models import Category
 from geo_meldpunt.zones.models import Department, RoutingRule, Zone, ZonePart
-from geo_meldpunt.zones.reference import ReferenceDataError, reference_data_load
 
 pytestmark = pytest.mark.django_db
 

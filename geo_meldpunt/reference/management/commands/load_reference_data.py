@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from geo_meldpunt.core.errors import ApplicationError
-from geo_meldpunt.zones.reference import REFERENCE_DATA_DEFAULT_PATH, reference_data_load
+from geo_meldpunt.reference.loading import REFERENCE_DATA_DEFAULT_PATH, reference_data_load
 
 
 class Command(BaseCommand):

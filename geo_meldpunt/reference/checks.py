@@ -1,33 +1,30 @@
 """What a valid reference-data folder looks like, checked before the loader writes anything.
 
-Every problem is collected, each line naming its file and record, so one run shows all there is to fix.
+The schemas of the four JSON files and the checks across them (a rule names a known department, a parent comes
+before its children); the record machinery is in records.py and addresses.csv in addresses.py. Every problem is
+collected, each line naming its file and record, so one run shows all there is to fix.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
-import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.contrib.gis.gdal import GDALException, OGRGeometry
-from django.core.exceptions import ValidationError
-from django.db import models
 
-from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.core.geo import WGS84
 from geo_meldpunt.reports.models import Category
+from geo_meldpunt.zones.geometry import geometries_clean
+from geo_meldpunt.zones.models import Department, RoutingRule, Zone
 
-from .geometry import geometries_clean
-from .models import Department, RoutingRule, Zone
+from .addresses import ADDRESSES_FILE, address_records
+from .records import REQUIRED, ReferenceDataError, field_values, model_check, record_checked, records_checked
 
 # Each file's record keys: key -> (accepted types, default; REQUIRED when the key must be present).
-REQUIRED = object()
 _NAMES = {"name_nl": (str, REQUIRED), "name_fr": (str, ""), "name_en": (str, ""), "name_de": (str, "")}
 DEPARTMENT_KEYS = {
     "slug": (str, REQUIRED),
@@ -72,22 +69,6 @@ FILES = {
     "categories": "categories.json",
     "routing_rules": "routing_rules.json",
 }
-# Loaded when present: a city without an address list still loads (the local geocoder then finds nothing).
-ADDRESSES_FILE = "addresses.csv"
-ADDRESS_COLUMNS = ("street", "housenumber", "postcode", "municipality", "lon", "lat", "approximate")
-ADDRESS_OPTIONAL_COLUMNS = ("source",)
-ADDRESS_DEFAULT_SOURCE = "reference data (addresses.csv)"
-# One number ("12", "12A"), a stretch of the street ("1-59"), or blank for the street as a whole.
-_HOUSENUMBER = re.compile(r"^(\d{1,5}[A-Za-z]?|\d{1,5}-\d{1,5})?$")
-_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False, "": False}
-
-
-class ReferenceDataError(ApplicationError):
-    """The folder's data is wrong; `errors` lists every problem found, each naming file and record."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("Reference data is invalid:\n  " + "\n  ".join(errors), code="invalid_reference_data")
-        self.errors = errors
 
 
 @dataclass
@@ -108,11 +89,11 @@ def reference_data_read(folder: Path) -> ReferenceData:
     data = _read_folder(folder)
     errors: list[str] = []
     result = ReferenceData(
-        departments=_records(data["departments"], DEPARTMENT_KEYS, FILES["departments"], errors),
+        departments=records_checked(data["departments"], DEPARTMENT_KEYS, FILES["departments"], errors),
         zones=_zone_records(data["zones"], errors),
-        categories=_records(data["categories"], CATEGORY_KEYS, FILES["categories"], errors),
-        rules=_records(data["routing_rules"], RULE_KEYS, FILES["routing_rules"], errors),
-        addresses=_address_records(folder / ADDRESSES_FILE, errors),
+        categories=records_checked(data["categories"], CATEGORY_KEYS, FILES["categories"], errors),
+        rules=records_checked(data["routing_rules"], RULE_KEYS, FILES["routing_rules"], errors),
+        addresses=address_records(folder / ADDRESSES_FILE, errors),
     )
     if not errors:
         _check_models(result.departments, result.categories, errors)
@@ -147,45 +128,6 @@ def _read_folder(folder: Path) -> dict[str, Any]:
     return data
 
 
-def _records(items: Any, keys: dict, filename: str, errors: list[str]) -> list[dict]:
-    """Each item checked against `keys` (unknown keys, missing keys, types), with defaults filled in."""
-    if not isinstance(items, list):
-        errors.append(f"{filename}: expected a list of records")
-        return []
-    out = []
-    for number, item in enumerate(items, start=1):
-        where = f"{filename} record {number}" + (f" ({item.get('slug')})" if isinstance(item, dict) else "")
-        if not isinstance(item, dict):
-            errors.append(f"{where}: expected an object")
-            continue
-        record = _checked(item, keys, where, errors)
-        if record is not None:
-            record["_where"] = where
-            out.append(record)
-    return out
-
-
-def _checked(item: dict, keys: dict, where: str, errors: list[str]) -> dict | None:
-    record, ok = {}, True
-    for key in item.keys() - keys.keys():
-        errors.append(f"{where}: unknown key {key!r} (expected {', '.join(keys)})")
-        ok = False
-    for key, (types, default) in keys.items():
-        if key not in item:
-            if default is REQUIRED:
-                errors.append(f"{where}: missing {key!r}")
-                ok = False
-            record[key] = default
-            continue
-        value = item[key]
-        # bool is an int in Python; a priority of `true` is a mistake, not a 1.
-        if not isinstance(value, types) or (isinstance(value, bool) and types is int):
-            errors.append(f"{where}: {key!r} has the wrong type ({type(value).__name__})")
-            ok = False
-        record[key] = value
-    return record if ok else None
-
-
 def _zone_records(collection: Any, errors: list[str]) -> list[dict]:
     filename = "zones.geojson"
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
@@ -201,7 +143,7 @@ def _zone_records(collection: Any, errors: list[str]) -> list[dict]:
             continue
         props = feature.get("properties") or {}
         where = f"{filename} feature {number} ({props.get('slug')})"
-        record = _checked(props, ZONE_KEYS, where, errors)
+        record = record_checked(props, ZONE_KEYS, where, errors)
         if record is None:
             continue
         for key in ("valid_from", "valid_to"):
@@ -211,7 +153,7 @@ def _zone_records(collection: Any, errors: list[str]) -> list[dict]:
                 errors.append(f"{where}: {key} {record[key]!r} is not a date (YYYY-MM-DD)")
                 record[key] = None
         fields = {k: record[k] for k in ZONE_KEYS}
-        _model_check(Zone(**fields), where, errors, exclude=["geom"])
+        model_check(Zone(**fields), where, errors, exclude=["geom"])
         try:
             record["wkb"] = bytes(OGRGeometry(json.dumps(feature.get("geometry"))).wkb)
         except (GDALException, TypeError, ValueError):
@@ -222,98 +164,12 @@ def _zone_records(collection: Any, errors: list[str]) -> list[dict]:
     return out
 
 
-def _address_records(path: Path, errors: list[str]) -> list[dict] | None:
-    """addresses.csv as records (street, housenumber, postcode, municipality, lon, lat, approximate, source);
-    None when the file is absent. Each problem names its line."""
-    if not path.exists():
-        return None
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:  # -sig: a spreadsheet may save a BOM
-            reader = csv.DictReader(f)
-            columns = reader.fieldnames or []
-            missing = [c for c in ADDRESS_COLUMNS if c not in columns]
-            unknown = [c for c in columns if c not in ADDRESS_COLUMNS + ADDRESS_OPTIONAL_COLUMNS]
-            if missing or unknown:
-                errors.append(
-                    f"{ADDRESSES_FILE}: columns must be {', '.join(ADDRESS_COLUMNS)} (and optionally source); "
-                    + "; ".join(
-                        ([f"missing {', '.join(missing)}"] if missing else [])
-                        + ([f"unknown {', '.join(unknown)}"] if unknown else [])
-                    )
-                )
-                return []
-            rows = list(reader)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        errors.append(f"{ADDRESSES_FILE}: not a readable UTF-8 CSV file ({exc})")
-        return []
-    out: list[dict] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    for line, row in enumerate(rows, start=2):  # line 1 is the header
-        record = _address_record(row, f"{ADDRESSES_FILE} line {line}", errors)
-        if record is None:
-            continue
-        key = (record["street"], record["housenumber"], record["postcode"])
-        if key in seen:
-            errors.append(f"{record['_where']}: the same address as line {seen[key]}")
-            continue
-        seen[key] = line
-        out.append(record)
-    return out
-
-
-def _address_record(row: dict, where: str, errors: list[str]) -> dict | None:
-    if None in row:  # more fields than the header names
-        errors.append(f"{where}: more values than columns")
-        return None
-    text = {key: (value or "").strip() for key, value in row.items()}
-    ok = True
-    text.setdefault("source", "")
-    for key, limit in (("street", 200), ("postcode", 10), ("municipality", 100), ("source", 300)):
-        if not text[key] and key != "source":
-            errors.append(f"{where}: {key} is empty")
-            ok = False
-        elif len(text[key]) > limit:
-            errors.append(f"{where}: {key} is longer than {limit} characters")
-            ok = False
-    if not _HOUSENUMBER.match(text["housenumber"]):
-        errors.append(
-            f"{where}: housenumber {text['housenumber']!r} is not a number (12, 12A), a range (1-59) or blank"
-        )
-        ok = False
-    coordinates = {}
-    for key, low, high in (("lon", -180, 180), ("lat", -90, 90)):
-        try:
-            value = float(text[key])
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and low <= value <= high):
-            errors.append(f"{where}: {key} {text[key]!r} is not a WGS84 coordinate")
-            ok = False
-        coordinates[key] = value
-    approximate = _BOOLEANS.get(text["approximate"].lower())
-    if approximate is None:
-        errors.append(f"{where}: approximate {text['approximate']!r} must be true or false")
-        ok = False
-    if not ok:
-        return None
-    return {
-        "street": text["street"],
-        "housenumber": text["housenumber"].upper(),
-        "postcode": text["postcode"],
-        "municipality": text["municipality"],
-        **coordinates,
-        "approximate": approximate,
-        "source": text["source"] or ADDRESS_DEFAULT_SOURCE,
-        "_where": where,
-    }
-
-
 def _check_models(departments, categories, errors: list[str]) -> None:
     for d in departments:
-        _model_check(Department(**field_values(d, DEPARTMENT_KEYS)), d["_where"], errors)
+        model_check(Department(**field_values(d, DEPARTMENT_KEYS)), d["_where"], errors)
     for c in categories:
         fields = field_values(c, CATEGORY_KEYS, skip=("parent", "department"))
-        _model_check(Category(**fields), c["_where"], errors, exclude=["parent", "department"])
+        model_check(Category(**fields), c["_where"], errors, exclude=["parent", "department"])
 
 
 def _clean_geometries(zones, errors: list[str]) -> None:
@@ -322,10 +178,6 @@ def _clean_geometries(zones, errors: list[str]) -> None:
         if clean.error:
             errors.append(f"{z['_where']}: {clean.error}")
         z["geom"], z["repairs"] = clean.geom, clean.repairs
-
-
-def field_values(record: dict, keys: dict, skip: tuple[str, ...] = ()) -> dict:
-    return {k: record[k] for k in keys if k not in skip}
 
 
 def _check_references(departments, categories, rules, zones, errors: list[str]) -> None:
@@ -369,23 +221,13 @@ def _check_references(departments, categories, rules, zones, errors: list[str]) 
         if r["zone"] and r["zone"] not in zone_slugs:
             errors.append(f"{where}: unknown zone {r['zone']!r}")
         rule = RoutingRule(zone_type=r["zone_type"] or "", priority=r["priority"], note=r["note"])
-        _model_check(rule, where, errors, exclude=["category", "zone", "department"])
+        model_check(rule, where, errors, exclude=["category", "zone", "department"])
         if r["zone"] and r["zone_type"]:
             errors.append(f"{where}: give a zone or a zone_type, not both")
         key = _rule_identity(r)
         if key in seen_rules:
             errors.append(f"{where}: the same rule (category, zone, zone_type, department) appears twice")
         seen_rules.add(key)
-
-
-def _model_check(obj: models.Model, where: str, errors: list[str], exclude: list[str] | None = None) -> bool:
-    """The model's own field validation (slug format, lengths, choices, ranges, e-mail), as readable lines."""
-    try:
-        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        errors += [f"{where}: {key}: {' '.join(msgs)}" for key, msgs in exc.message_dict.items()]
-        return False
-    return True
 
 
 def _rule_identity(r: dict) -> tuple:

@@ -1,10 +1,11 @@
 """Load a city's reference data from a folder: departments, zones, categories, routing rules and addresses.
 
 The folder holds zones.geojson, departments.json, categories.json and routing_rules.json, and optionally
-addresses.csv (for the local geocoder); the keys of each record are in reference_checks.py, and fixtures/oostende/
-is the example. Loading is idempotent: rows are matched by slug (a rule by its category, zone, zone type and
-department; an address by street, house number and postcode), rewritten only when a value differs, and never
-deleted, since reports point at them (an address left out of the file stays too, until removed in the admin).
+addresses.csv (for the local geocoder); the keys of each record are in checks.py (the CSV's columns in
+addresses.py), and fixtures/oostende/ is the example. Loading is idempotent: rows are matched by slug (a rule
+by its category, zone, zone type and department; an address by street, house number and postcode), rewritten
+only when a value differs, and never deleted, since reports point at them (an address left out of the file
+stays too, until removed in the admin).
 Everything is checked before the first write, and written in one transaction."""
 
 from __future__ import annotations
@@ -18,18 +19,11 @@ from django.db import models, transaction
 
 from geo_meldpunt.geocoding.services import addresses_upsert
 from geo_meldpunt.reports.models import Category
+from geo_meldpunt.zones.models import Department, RoutingRule, Zone
+from geo_meldpunt.zones.services import zone_upsert
 
-from .models import Department, RoutingRule, Zone
-from .reference_checks import (
-    CATEGORY_KEYS,
-    DEPARTMENT_KEYS,
-    FILES,
-    ReferenceDataError,
-    field_values,
-    reference_data_check,
-    reference_data_read,
-)
-from .services import zone_upsert
+from .checks import CATEGORY_KEYS, DEPARTMENT_KEYS, FILES, reference_data_check, reference_data_read
+from .records import ReferenceDataError, field_values
 
 __all__ = ["REFERENCE_DATA_DEFAULT_PATH", "LoadSummary", "ReferenceDataError", "reference_data_load"]
 
