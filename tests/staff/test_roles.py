@@ -2,8 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from geo_meldpunt.reports import permissions
 from geo_meldpunt.reports.models import Channel, Report, ReportEvent, Status
@@ -154,23 +152,3 @@ def test_the_role_groups_exist_with_the_coordinators_configuration_permissions()
     codenames = set(coordinator.permissions.values_list("codename", flat=True))
     assert {"change_category", "add_answertemplate", "change_routingrule"} <= codenames
     assert "delete_report" not in codenames
-
-
-def test_create_demo_staff_makes_one_user_per_role_and_only_with_debug(settings, capsys):
-    settings.DEBUG = False
-    with pytest.raises(CommandError):
-        call_command("create_demo_staff")
-
-    settings.DEBUG = True
-    call_command("create_demo_staff")
-    call_command("create_demo_staff")  # idempotent
-
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(username__in=["behandelaar", "coordinator", "planner", "beheerder"])
-    assert users.count() == 4
-    handler = users.get(username="behandelaar")
-    assert handler.check_password("meldpunt-demo")
-    assert roles.roles_of(handler) == {HANDLER}
-    assert set(handler.staff_membership.departments.values_list("slug", flat=True)) == {"openbare-werken"}
-    assert "meldpunt-demo" in capsys.readouterr().out

@@ -1,10 +1,10 @@
-"""What demo reports say: Dutch texts built from templates per category and kind (see demo.py)."""
+"""What demo reports say: Dutch texts built from templates per category and kind (drawn in rows.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .models import Category, Kind
+from geo_meldpunt.reports.models import Category, Kind
 
 # What a reporter writes, by a word in the category's slug or Dutch name (its parent's when its own has none).
 # Order matters: the first topic with a matching word wins, so specific words come before general ones

@@ -1,9 +1,10 @@
-"""Demo reports in bulk. The work is in geo_meldpunt.reports.demo."""
+"""Demo reports in bulk. The work is in geo_meldpunt.demo.generate."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from geo_meldpunt.core.errors import ApplicationError
-from geo_meldpunt.reports import demo
+from geo_meldpunt.demo.generate import demo_report_count, reports_ensure, reports_generate
+from geo_meldpunt.demo.tunables import DEMO_BATCH_SIZE
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
             "--ensure", type=int, help="Add demo reports until there are this many; running it again adds nothing."
         )
         parser.add_argument("--seed", type=int, default=None, help="Seed of the random generator (places, mix).")
-        parser.add_argument("--batch", type=int, default=demo.DEMO_BATCH_SIZE, help="Reports per transaction.")
+        parser.add_argument("--batch", type=int, default=DEMO_BATCH_SIZE, help="Reports per transaction.")
 
     def handle(self, *args, count, ensure, seed, batch, **options):
         if batch < 1 or (count is not None and count < 0) or (ensure is not None and ensure < 0):
@@ -28,11 +29,11 @@ class Command(BaseCommand):
 
         try:
             if ensure is not None:
-                existing = demo.demo_report_count()
+                existing = demo_report_count()
                 self.stdout.write(f"{existing:,} demo reports present, {ensure:,} wanted.")
-                result = demo.reports_ensure(total=ensure, seed=seed, batch_size=batch, progress=progress)
+                result = reports_ensure(total=ensure, seed=seed, batch_size=batch, progress=progress)
             else:
-                result = demo.reports_generate(count=count, seed=seed, batch_size=batch, progress=progress)
+                result = reports_generate(count=count, seed=seed, batch_size=batch, progress=progress)
         except ApplicationError as error:
             raise CommandError(error.message) from error
         if not result.created:

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from geo_meldpunt.reports import demo
+from geo_meldpunt.demo.tunables import DEMO_CITY_CENTRE, DEMO_TOKEN_PREFIX
 from geo_meldpunt.reports.models import PUBLIC_CHANNELS, Kind, Report, ReportEvent
 from geo_meldpunt.zones import routing
 
@@ -28,7 +28,7 @@ def generate(*args: str) -> str:
 
 
 def demo_reports():
-    return Report.objects.filter(tracking_token__startswith=demo.DEMO_TOKEN_PREFIX).select_related(
+    return Report.objects.filter(tracking_token__startswith=DEMO_TOKEN_PREFIX).select_related(
         "category", "category__parent", "category__department", "created_by"
     )
 
@@ -50,7 +50,7 @@ def test_every_point_lies_inside_the_territory(generated):
                 SELECT 1 FROM zones_zonepart zp
                 WHERE zp.zone_type = 'territory' AND ST_Covers(zp.geom, r.point::geometry))
             """,
-            [demo.DEMO_TOKEN_PREFIX + "%"],
+            [DEMO_TOKEN_PREFIX + "%"],
         )
         assert cursor.fetchone()[0] == 0
 
@@ -131,7 +131,7 @@ def test_reports_cluster_more_densely_in_the_centre_than_elsewhere(generated):
                     SELECT 1 FROM zones_zonepart zp WHERE zp.zone_id = (SELECT zone_id FROM centre)
                       AND ST_Covers(zp.geom, r.point::geometry)))
             """,
-            [*demo.DEMO_CITY_CENTRE, demo.DEMO_TOKEN_PREFIX + "%"],
+            [*DEMO_CITY_CENTRE, DEMO_TOKEN_PREFIX + "%"],
         )
         centre_area, territory_area, in_centre = cursor.fetchone()
     assert centre_area is not None, "the Oostende reference data has a zone around the historic centre"
