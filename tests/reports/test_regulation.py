@@ -134,3 +134,15 @@ def test_the_admin_adds_no_second_row_but_can_add_one_to_an_empty_table(admin_cl
 
     assert response.status_code == 302
     assert Regulation.objects.get().pk == REGULATION_ROW
+
+
+def test_a_report_without_a_stored_deadline_expects_its_answer_by_the_regulation_in_force(regulation, category):
+    """A report made before deadlines were stored (or by bulk COPY) has none: the date it shows the reporter is
+    computed from the admin-edited regulation, not from the built-in defaults."""
+    Regulation.objects.filter(pk=regulation.pk).update(klacht_days=20, klacht_working_days=True)
+    report = ReportFactory(category=category, kind=Kind.KLACHT)
+    report.answer_due = None
+    report.save(update_fields=["answer_due"])
+
+    report = type(report).objects.select_related("category").get(pk=report.pk)
+    assert report.expected_answer_date == D(2026, 12, 4)  # 20 working days, not the default 45 calendar days
