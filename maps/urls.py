@@ -4,6 +4,8 @@ from .views import public, report
 from .views.backoffice import auth as backoffice_auth
 from .views.backoffice import detail as backoffice_detail
 from .views.backoffice import lists as backoffice_lists
+from .views.field import data as field_data
+from .views.field import page as field_page
 
 # The back office: /behandeling/..., names in the "backoffice" namespace.
 backoffice_patterns = [
@@ -21,6 +23,19 @@ backoffice_patterns = [
     path("meldingen/<str:reference>/notitie/", backoffice_detail.report_note, name="report-note"),
 ]
 
+# The field page: /veld/..., names in the "field" namespace. The service worker lives here (not under /static/),
+# so that its scope is /veld/.
+field_patterns = [
+    path("", field_page.field_page, name="page"),
+    path("sw.js", field_page.service_worker, name="worker"),
+    path("manifest.webmanifest", field_page.manifest, name="manifest"),
+    path("sessie/", field_data.session, name="session"),
+    path("in-de-buurt/", field_data.around, name="around"),
+    path("mijn-meldingen/", field_data.mine, name="mine"),
+    path("meldingen/<str:reference>/volgen/", field_data.follow, name="follow"),
+    path("meldingen/<str:reference>/aanvullen/", field_data.observation, name="observation"),
+]
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("meld/", report.meld, name="meld"),
@@ -28,4 +43,5 @@ urlpatterns = [
     path("volg/<str:token>/", public.track, name="track"),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the chosen language is kept in a cookie
     path("behandeling/", include((backoffice_patterns, "backoffice"))),
+    path("veld/", include((field_patterns, "field"))),
 ]

@@ -8,6 +8,8 @@ staff/roles.py; this module turns them into rules about reports:
 - telefoondesk, veldwerker: the reports they entered, with their personal data; no steps;
 - ombudsdienst: read-only, the cases referred to it (see `_ombudsman_cases`), without personal data;
 - planner: no report (statistics only).
+Any city employee (a meldpunt role, or staff) may also confirm, on the spot, an open report in a public category
+(one anyone sees on the public map) or one their role shows them: `can_confirm`, `confirmable_reports`.
 A user with several roles gets what each of them gives.
 """
 
@@ -20,7 +22,15 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from geo_meldpunt.staff.groups import OMBUDSMAN
-from geo_meldpunt.staff.roles import ALL_REPORTS, OWN_ENTRIES, SYSTEM, department_ids_of, is_coordinator, roles_of
+from geo_meldpunt.staff.roles import (
+    ALL_REPORTS,
+    OWN_ENTRIES,
+    SYSTEM,
+    department_ids_of,
+    is_city_staff,
+    is_coordinator,
+    roles_of,
+)
 
 from . import workflow
 from .models import Report, ReportEvent
@@ -92,3 +102,25 @@ def can_see_personal_data(user: Any, report: Report) -> bool:
     if user is not SYSTEM and can_act(user, report):
         return True
     return bool(roles_of(user) & OWN_ENTRIES and report.created_by_id is not None and report.created_by_id == user.pk)
+
+
+def confirmable_reports(user: Any, queryset: QuerySet[Report] | None = None) -> QuerySet[Report]:
+    """The reports a city employee may confirm on the spot (follow, add a note or photos), as a filter on `queryset`.
+
+    Those in a public category (what the public map shows anyone, without personal data) and those their role
+    lets them see (visible_reports): a warden sees only their own entries, which would leave "around me" nearly
+    empty, while the public ones are exactly what a citizen could already see on the street and on /kaart/.
+    The role's part is a correlated EXISTS, so only the rows that pass the other filters are checked.
+    """
+    qs = Report.objects.all() if queryset is None else queryset
+    if not is_city_staff(user):
+        return qs.none()
+    if roles_of(user) & ALL_REPORTS:
+        return qs
+    own_view = visible_reports(user, Report.objects.filter(pk=OuterRef("pk")))
+    return qs.filter(Q(category__is_public=True) | Q(Exists(own_view)))
+
+
+def can_confirm(user: Any, report: Report) -> bool:
+    """The same rule as confirmable_reports, for one report already loaded."""
+    return is_city_staff(user) and (report.category.is_public or can_view(user, report))

@@ -254,6 +254,16 @@ MAPS_ZOOM = 14
 # A solved report stays on the public map this many days after its last change.
 MAPS_RECENTLY_SOLVED_DAYS = 60
 
+# --- Field reporting (/veld/: wardens and inspectors on their phones) ---------------------------------------
+# "Around me" lists the open reports within this distance of the pin (metres), nearest first, at most
+# FIELD_AROUND_LIMIT: a few hundred metres is what a warden can see from where they stand.
+FIELD_AROUND_RADIUS_M = 300
+FIELD_AROUND_LIMIT = 20
+# "Mine" lists the reporter's own reports, newest first, at most this many.
+FIELD_MINE_LIMIT = 30
+# How many of the reporter's most used categories are offered as one-tap choices above the full list.
+FIELD_FREQUENT_CATEGORIES = 4
+
 # --- Geocoding -------------------------------------------------------------------------------------------
 # "local": the city's own address table (reference data); "nominatim": an online geocoder through geopy,
 # only when configured (it sends the typed address to that service).

@@ -84,3 +84,13 @@ def can_see_statistics(user: Any) -> bool:
 def can_configure(user: Any) -> bool:
     """Categories, deadlines, routing rules, answer templates."""
     return is_coordinator(user)
+
+
+def is_city_staff(user: Any) -> bool:
+    """A city employee: an active, logged-in user with any meldpunt role, or marked staff in the admin.
+
+    They may report from the field (the /veld/ page) and confirm open reports on the spot.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(roles_of(user)) or bool(user.is_staff)

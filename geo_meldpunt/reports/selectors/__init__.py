@@ -2,7 +2,8 @@
 
 - public.py: what anyone may see (the public map's reports, a report by token or reference, categories);
 - deadlines.py: what is overdue or due soon (the back office's flags, the daily digests);
-- clusters.py: the public map at low zoom, counted per grid cell in PostGIS.
+- clusters.py: the public map at low zoom, counted per grid cell in PostGIS;
+- field.py: the field page's reads (a reporter's usual categories, open reports around a point, their own).
 Duplicate search has a module of its own: reports/duplicates.py. The names are gathered here so that
 `selectors.public_reports(...)` reads as before.
 """
@@ -19,6 +20,7 @@ from .deadlines import (
     reports_overdue,
     reports_with_deadline_flags,
 )
+from .field import categories_for_reporter, reports_around, reports_created_by
 from .public import (
     PUBLIC_REPORT_FIELDS,
     answer_templates,
@@ -37,6 +39,7 @@ __all__ = [
     "ReportCluster",
     "answer_templates",
     "categories_active",
+    "categories_for_reporter",
     "cluster_cell_size",
     "due_soon_horizon",
     "overdue_digest_data",
@@ -44,6 +47,8 @@ __all__ = [
     "public_report_by_reference",
     "public_report_clusters",
     "public_reports",
+    "reports_around",
+    "reports_created_by",
     "report_by_token",
     "report_public_history",
     "reports_due_soon",

@@ -4,6 +4,7 @@
 - transition.py: `report_transition`, the only code that changes a status, and internal notes;
 - assign.py: routing again after a change of category or place, reassigning by hand;
 - merge.py: following an open report instead of filing a duplicate, merging duplicates;
+- confirm.py: staff on the spot add what they saw (a note, photos) to an open report;
 - surveys.py: closing a report when its satisfaction question was answered or went unanswered;
 - deadlines.py: filling in the deadlines of reports that have none.
 Interfaces (api/, maps/, feedback's page and tasks) call these; the feedback and notification services they call
@@ -13,6 +14,7 @@ in turn never call back. The names are gathered here so that `services.report_cr
 from ..regulation import deadlines_config, deadlines_settings
 from .assign import report_reassign, report_reroute
 from .common import Conflict, Forbidden
+from .confirm import report_observation_add
 from .create import KINDS_NEEDING_EMAIL, KINDS_NEEDING_LOCATION, report_create, report_validate
 from .deadlines import reports_deadlines_fill
 from .merge import report_follow, report_merge
@@ -32,6 +34,7 @@ __all__ = [
     "report_follow",
     "report_merge",
     "report_note_add",
+    "report_observation_add",
     "report_reassign",
     "report_reroute",
     "report_survey_answer",

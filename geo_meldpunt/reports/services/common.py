@@ -1,7 +1,9 @@
-"""What the report services share: their errors, the row lock, the version check, the kind-and-category rule."""
+"""What the report services share: their errors, the row lock, the version check, the kind-and-category rule,
+storing photos."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -9,7 +11,8 @@ from django.utils.translation import gettext as _
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.staff.roles import SYSTEM
 
-from ..models import Category, Kind, Report
+from ..models import Category, Kind, Report, ReportPhoto
+from ..photos import PreparedPhoto
 
 
 class Conflict(ApplicationError):
@@ -54,3 +57,22 @@ def kind_accepted_check(*, category: Category, kind: str, field: str) -> None:
 def actor_of(by: Any) -> Any:
     """The user a history event names; none for the system itself."""
     return None if by is SYSTEM else by
+
+
+def photos_store(*, report: Report, photos: Sequence[PreparedPhoto]) -> None:
+    """Write the photos' files and rows. Call inside the report's transaction.
+
+    A rollback takes back the rows but not files already written to storage, so on any failure the files
+    written so far are removed before the error goes on: a refused report leaves no photo behind.
+    """
+    written: list[ReportPhoto] = []
+    try:
+        for photo in photos:
+            instance = ReportPhoto(report=report, image=photo.content, size=photo.size)
+            written.append(instance)
+            instance.save()
+    except BaseException:
+        for instance in written:
+            if instance.image.name and instance.image.storage.exists(instance.image.name):
+                instance.image.delete(save=False)
+        raise

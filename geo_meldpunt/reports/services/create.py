@@ -14,10 +14,10 @@ from geo_meldpunt.notifications import dispatch
 from geo_meldpunt.zones import routing
 
 from .. import sla
-from ..models import PUBLIC_CHANNELS, Category, Channel, Kind, Report, ReportEvent, ReportPhoto, deadlines_config
+from ..models import PUBLIC_CHANNELS, Category, Channel, Kind, Report, ReportEvent, deadlines_config
 from ..photos import PreparedPhoto
 from ..references import reference_next
-from .common import kind_accepted_check
+from .common import kind_accepted_check, photos_store
 
 # Kinds that need a place: the problem is somewhere. Suggestions and compliments may have none.
 KINDS_NEEDING_LOCATION = (Kind.MELDING, Kind.KLACHT)
@@ -112,25 +112,6 @@ def report_create(
         actor=created_by,
         note=decision.reason,
     )
-    _photos_store(report=report, photos=photos)
+    photos_store(report=report, photos=photos)
     dispatch.report_created_notify(report=report)
     return report
-
-
-def _photos_store(*, report: Report, photos: Sequence[PreparedPhoto]) -> None:
-    """Write the photos' files and rows. Call inside the report's transaction.
-
-    A rollback takes back the rows but not files already written to storage, so on any failure the files
-    written so far are removed before the error goes on: a refused report leaves no photo behind.
-    """
-    written: list[ReportPhoto] = []
-    try:
-        for photo in photos:
-            instance = ReportPhoto(report=report, image=photo.content, size=photo.size)
-            written.append(instance)
-            instance.save()
-    except BaseException:
-        for instance in written:
-            if instance.image.name and instance.image.storage.exists(instance.image.name):
-                instance.image.delete(save=False)
-        raise
