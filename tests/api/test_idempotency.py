@@ -15,24 +15,9 @@ from django.utils import timezone
 
 from geo_meldpunt.reports.models import Category, IdempotencyKey, Kind, Report, ReportPhoto
 from geo_meldpunt.reports.services import idempotency_keys_purge
-from tests.factories import WAPENPLEIN, CategoryFactory, image_bytes, upload
+from tests.factories import CategoryFactory, image_bytes, upload
 
-URL = "/api/v1/reports/"
-LON, LAT = WAPENPLEIN
-
-
-def payload(category, **overrides) -> dict:
-    data = {
-        "kind": "melding",
-        "category": category.slug,
-        "lat": LAT,
-        "lon": LON,
-        "description": "Gebroken verkeersbord aan de Wapenplein-kant.",
-        "impact": 2,
-        "reporter_email": "jan.peeters@example.org",
-    }
-    data.update(overrides)
-    return data
+from .test_reports_create import URL, payload
 
 
 def post(client, data, key, **extra):
