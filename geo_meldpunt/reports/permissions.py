@@ -27,7 +27,7 @@ from geo_meldpunt.staff.roles import (
     OWN_ENTRIES,
     SYSTEM,
     department_ids_of,
-    is_city_staff,
+    is_employee,
     is_coordinator,
     roles_of,
 )
@@ -113,7 +113,7 @@ def confirmable_reports(user: Any, queryset: QuerySet[Report] | None = None) -> 
     The role's part is a correlated EXISTS, so only the rows that pass the other filters are checked.
     """
     qs = Report.objects.all() if queryset is None else queryset
-    if not is_city_staff(user):
+    if not is_employee(user):
         return qs.none()
     if roles_of(user) & ALL_REPORTS:
         return qs
@@ -123,4 +123,4 @@ def confirmable_reports(user: Any, queryset: QuerySet[Report] | None = None) -> 
 
 def can_confirm(user: Any, report: Report) -> bool:
     """The same rule as confirmable_reports, for one report already loaded."""
-    return is_city_staff(user) and (report.category.is_public or can_view(user, report))
+    return is_employee(user) and (report.category.is_public or can_view(user, report))

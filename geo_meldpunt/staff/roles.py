@@ -86,11 +86,13 @@ def can_configure(user: Any) -> bool:
     return is_coordinator(user)
 
 
-def is_city_staff(user: Any) -> bool:
-    """A city employee: an active, logged-in user with any meldpunt role, or marked staff in the admin.
-
-    They may report from the field (the /veld/ page) and confirm open reports on the spot.
-    """
+def is_employee(user: Any) -> bool:
+    """A city employee: any meldpunt role, or staff status. May report on the staff channels (field, phone, ...)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return bool(roles_of(user)) or bool(user.is_staff)
+    return bool(user.is_staff or roles_of(user))
+
+
+def display_name(user: Any) -> str:
+    """How reports and pages name an employee: the full name, else the user name."""
+    return user.get_full_name() or user.get_username()
