@@ -1,4 +1,4 @@
-"""Who may use the field page: any city employee (staff.roles.is_city_staff). The page sends others to the back
+"""Who may use the field page: any city employee (staff.roles.is_employee). The page sends others to the back
 office's login (and back to /veld/ after it); its JSON answers 401 or 403 with a message instead."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from geo_meldpunt.staff.roles import is_city_staff
+from geo_meldpunt.staff.roles import is_employee
 
 from ..backoffice.access import forbidden
 
@@ -27,7 +27,7 @@ def field_page_access(view: Callable) -> Callable:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not is_city_staff(request.user):
+        if not is_employee(request.user):
             return forbidden(request, not_staff_message())
         return view(request, *args, **kwargs)
 
@@ -47,7 +47,7 @@ def field_json_access(view: Callable) -> Callable:
                 },
                 status=401,
             )
-        if not is_city_staff(request.user):
+        if not is_employee(request.user):
             return JsonResponse({"detail": not_staff_message(), "code": "forbidden"}, status=403)
         return view(request, *args, **kwargs)
 
