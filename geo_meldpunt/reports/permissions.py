@@ -27,8 +27,8 @@ from geo_meldpunt.staff.roles import (
     OWN_ENTRIES,
     SYSTEM,
     department_ids_of,
-    is_employee,
     is_coordinator,
+    is_employee,
     roles_of,
 )
 

@@ -29,6 +29,7 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
 def warden(live_site):
     user = staff_user(FIELD_STAFF, username="wacht-an")
     user.first_name, user.last_name, user.email = "An", "Wauters", "an.wauters@oostende.be"
+    user.is_staff = False  # a warden by role only, not an admin user
     user.save()
     return user
 
@@ -127,7 +128,10 @@ READ_QUEUE = """() => new Promise((resolve, reject) => {
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
         const request = open.result.transaction("queue").objectStore("queue").getAll();
-        request.onsuccess = () => { window.replay = request.result; resolve(request.result.length); };
+        request.onsuccess = () => {
+            window.replay = request.result.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+            resolve(request.result.length);
+        };
         request.onerror = () => reject(request.error);
     };
 })"""
@@ -167,6 +171,7 @@ def test_offline_reports_wait_on_the_phone_and_are_sent_exactly_once(
     assert page.evaluate("() => window.replay.map(item => item.photos.length)") == [2, 0]
     assert page.evaluate("() => window.replay.every(item => item.photos.every(p => p.blob instanceof Blob))")
     assert Report.objects.count() == 0
+    page.get_by_test_id("around-summary").filter(has_text=re.compile(r"\S")).wait_for()  # "needs a connection"
     assert no_horizontal_scroll(page)
     screenshot(page, "offline-waiting-360")
     assert_accessible(page)

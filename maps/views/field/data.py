@@ -109,8 +109,9 @@ def around(request: HttpRequest) -> JsonResponse:
             "reports": [
                 {
                     **_report_item(report, request.user),
-                    "distance_m": round(report.distance.m),
-                    "following": report.following,
+                    # Annotations of the selector: metres on the spheroid, and whether the user follows it.
+                    "distance_m": round(getattr(report, "distance").m),  # noqa: B009
+                    "following": getattr(report, "following"),  # noqa: B009
                 }
                 for report in reports
             ],
@@ -149,13 +150,14 @@ def follow(request: HttpRequest, reference: str) -> JsonResponse:
     report = _confirmable(request, reference)
     if isinstance(report, JsonResponse):
         return report
-    if not request.user.email:
+    email = getattr(request.user, "email", "")
+    if not email:
         return JsonResponse(
             {"detail": _("Your account has no e-mail address. Ask the meldpunt to add it."), "code": "no_email"},
             status=400,
         )
     try:
-        follower, created = services.report_follow(report=report, email=request.user.email, language=current_language())
+        follower, created = services.report_follow(report=report, email=email, language=current_language())
     except ApplicationError as error:
         return _error(error)
     return JsonResponse(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -63,12 +64,13 @@ def _categories(user) -> tuple[list[dict], list[dict], list[dict]]:
     else about ..." at the end of its group."""
     categories = list(selectors.categories_for_reporter(user=user, kind=Kind.MELDING))
     everything = [{"slug": c.slug, "name": c.localized_name()} for c in categories]
-    frequent = [entry for c, entry in zip(categories, everything, strict=True) if c.used]
+    # `used` is the selector's annotation: how many reports this user filed in the category.
+    frequent = [entry for c, entry in zip(categories, everything, strict=True) if getattr(c, "used", 0)]
     groups: dict[int, dict] = {}
     for category in sorted(categories, key=lambda c: (c.parent_id is not None, c.position, c.name_nl)):
         if category.parent_id is None:
             groups[category.pk] = {"name": category.localized_name(), "options": [], "self": category}
-        elif category.parent_id not in groups:  # a child whose parent does not take this kind
+        elif category.parent_id not in groups and category.parent is not None:  # its parent takes no melding
             groups[category.parent_id] = {"name": category.parent.localized_name(), "options": [], "self": None}
         if category.parent_id is not None:
             groups[category.parent_id]["options"].append({"slug": category.slug, "name": category.localized_name()})
@@ -81,7 +83,7 @@ def _categories(user) -> tuple[list[dict], list[dict], list[dict]]:
 
 
 def field_config(request: HttpRequest, categories: list[dict]) -> dict:
-    user = request.user
+    user: Any = request.user  # logged in: field_page_access let the request through
     return {
         "language": current_language(),
         "user": {"id": user.pk, "name": user.get_full_name() or user.get_username()},

@@ -1,14 +1,11 @@
 """Every text the field page's script shows, translated here (as maps/views/report.py does for /meld/), so the
-message catalogues cover the script too. Placeholders are %(name)s; counted texts come as {"one", "other"}."""
+message catalogues cover the script too. Placeholders are %(name)s. Counted texts come as {"one", "other"} (the
+script picks one with Intl.PluralRules), written out in full so that the message extractor finds both forms."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-
-def _plural(singular: str, plural: str) -> dict[str, str]:
-    return {"one": ngettext(singular, plural, 1), "other": ngettext(singular, plural, 2)}
 
 
 def field_strings() -> dict:
@@ -48,24 +45,40 @@ def field_strings() -> dict:
         "kept": _("Kept on this phone. It is sent as soon as there is a connection."),
         "received": _("Report %(reference)s was received."),
         "received_before": _("Report %(reference)s had already been received."),
-        "queue_count": _plural("%(count)s report is waiting to be sent.", "%(count)s reports are waiting to be sent."),
+        "queue_count": {
+            "one": ngettext("%(count)s report is waiting to be sent.", "%(count)s reports are waiting to be sent.", 1),
+            "other": ngettext(
+                "%(count)s report is waiting to be sent.", "%(count)s reports are waiting to be sent.", 2
+            ),
+        },
         "state_waiting": _("Waiting for a connection"),
         "state_sending": _("Sending…"),
         "state_refused": _("Not accepted"),
         "state_sent": _("Received as %(reference)s"),
         "state_other_user": _("Made by another account on this phone: it is sent when that person logs in."),
         "made_at": _("made %(age)s"),
-        "photos_count": _plural("%(count)s photo", "%(count)s photos"),
+        "photos_count": {
+            "one": ngettext("%(count)s photo", "%(count)s photos", 1),
+            "other": ngettext("%(count)s photo", "%(count)s photos", 2),
+        },
         "remove": _("Remove"),
         "remove_confirm": _("Remove this report from the phone? The city has not received it."),
         "login_needed": _("Log in again to send the waiting reports. They stay on this phone meanwhile."),
         "server_problem": _("The city's server has a problem. The report stays here and is sent again later."),
         "storage_failed": _("This phone could not keep the report (storage is full or blocked). It was not saved."),
         # Around me
-        "around_count": _plural(
-            "%(count)s open report within %(radius)s m. Already reported?",
-            "%(count)s open reports within %(radius)s m. Already reported?",
-        ),
+        "around_count": {
+            "one": ngettext(
+                "%(count)s open report within %(radius)s m. Already reported?",
+                "%(count)s open reports within %(radius)s m. Already reported?",
+                1,
+            ),
+            "other": ngettext(
+                "%(count)s open report within %(radius)s m. Already reported?",
+                "%(count)s open reports within %(radius)s m. Already reported?",
+                2,
+            ),
+        },
         "around_none": _("No open report within %(radius)s m."),
         "around_offline": _("Without a connection the reports around you cannot be shown."),
         "around_failed": _("The reports around you could not be loaded. Try again."),

@@ -68,7 +68,8 @@ export function setupPlace(ctx) {
     state.lon = Math.round(lon * 1e6) / 1e6;
     state.address = "";
     drawPin();
-    if (zoom) map.setView([state.lat, state.lon], zoom);
+    // Straight to the phone's position: a zoom animation from the whole city would only delay the warden.
+    if (zoom) map.setView([state.lat, state.lon], zoom, { animate: false });
     else if (!map.getBounds().contains([state.lat, state.lon])) map.panTo([state.lat, state.lon]);
     check();
   }
