@@ -259,3 +259,36 @@ def test_outside_the_territory_the_page_refuses_with_a_clear_message(new_page, l
     assert Report.objects.count() == 0
     screenshot(page, "outside-360")
     assert page.errors == []
+
+
+def test_a_report_the_server_refuses_stays_on_the_phone_with_the_reason_until_removed(
+    new_page, live_site, warden, screenshot, assert_accessible
+):
+    page = phone(new_page, live_site, warden)
+    open_field(page)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Offline the place cannot be checked: a warden on the pier reports a spot that lies in the sea.
+    page.context.set_offline(True)
+    page.context.set_geolocation({"latitude": SEA[0], "longitude": SEA[1], "accuracy": 10})
+    page.get_by_test_id("locate").tap()
+    page.locator('#field-place[data-place="unknown"]').wait_for(state="attached")
+    fill_report(page, category="drijfvuil", note="Drijvend afval aan de pier.")
+    page.get_by_test_id("send").tap()
+    page.locator("#field-queue-list > li[data-state='waiting']").wait_for()
+
+    page.context.set_offline(False)
+    refused = page.locator("#field-queue-list > li[data-state='refused']")
+    refused.wait_for()
+    assert "buiten het grondgebied van de stad" in refused.inner_text()
+    assert "niet aanvaard" in page.get_by_test_id("send-status").inner_text()
+    page.get_by_test_id("place-error").wait_for()  # back online, the place is checked at once: in the sea
+    assert page.evaluate(READ_QUEUE) == 1  # kept: nothing a warden sent is dropped
+    assert Report.objects.count() == 0
+    screenshot(page, "refused-360")
+    assert_accessible(page)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    refused.get_by_test_id("remove").tap()
+    page.get_by_test_id("queue").wait_for(state="hidden")
+    assert page.evaluate(READ_QUEUE) == 0
+    assert page.errors == []

@@ -238,3 +238,15 @@ def test_the_json_needs_the_csrf_token_like_any_form(client, warden):
 
     assert client.post(f"/veld/meldingen/{report.reference}/volgen/").status_code == 403
     assert not Follower.objects.exists()
+
+
+def test_logging_in_from_the_field_page_comes_back_to_it(client, warden):
+    warden.set_password("veld-wachtwoord")
+    warden.save()
+
+    response = client.post(
+        "/behandeling/login/?next=/veld/", {"username": "wacht-jan", "password": "veld-wachtwoord", "next": "/veld/"}
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/veld/"
+    assert client.get("/veld/").status_code == 200

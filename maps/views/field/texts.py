@@ -30,7 +30,7 @@ def field_strings() -> dict:
         "place_unchecked": _(
             "Without a connection the place cannot be checked now; it is checked when the report is sent."
         ),
-        "outside": _("You can only report places within the city. If the problem is in the city, drag the pin to it."),
+        "outside": _("If the problem is in the city after all, drag the pin to it."),
         "no_place": _("Tap the map where it is, or wait for your location."),
         # The form
         "choose_category": _("Choose a category."),
@@ -65,6 +65,7 @@ def field_strings() -> dict:
         "remove_confirm": _("Remove this report from the phone? The city has not received it."),
         "login_needed": _("Log in again to send the waiting reports. They stay on this phone meanwhile."),
         "server_problem": _("The city's server has a problem. The report stays here and is sent again later."),
+        "refused_notice": _("The city did not accept a report: the reason is at the top, under “On this phone”."),
         "storage_failed": _("This phone could not keep the report (storage is full or blocked). It was not saved."),
         # Around me
         "around_count": {

@@ -112,7 +112,8 @@ export function setupPlace(ctx) {
     listeners.forEach((listener) => listener(state));
   }
 
-  function locate() {
+  /** The phone's position. On opening a position up to 30 s old will do; the button asks for a fresh one. */
+  function locate({ fresh = false } = {}) {
     if (!("geolocation" in navigator)) {
       say(accuracyText, strings.geo_unsupported);
       return;
@@ -130,11 +131,11 @@ export function setupPlace(ctx) {
         locateButton.removeAttribute("aria-busy");
         say(accuracyText, failure.code === failure.PERMISSION_DENIED ? strings.geo_denied : strings.geo_unavailable);
       },
-      { enableHighAccuracy: true, timeout: 20000, maximumAge: 30000 },
+      { enableHighAccuracy: true, timeout: 20000, maximumAge: fresh ? 0 : 30000 },
     );
   }
 
-  locateButton.addEventListener("click", locate);
+  locateButton.addEventListener("click", () => locate({ fresh: true }));
 
   return {
     state,

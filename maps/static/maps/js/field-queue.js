@@ -94,10 +94,7 @@ export function setupQueue(ctx) {
   const sent = []; // received during this visit: {key, reference, outcome ("received" or "again"), categoryName}
   let running = null;
   const listeners = [];
-
-  function onReceived(listener) {
-    listeners.push(listener);
-  }
+  const refusedListeners = [];
 
   // --- Showing the queue ----------------------------------------------------------------------------------
 
@@ -261,6 +258,7 @@ export function setupQueue(ctx) {
         });
         listeners.forEach((listener) => listener({ item, reference: result.reference, again: result.outcome === "again" }));
       }
+      if (result.outcome === "refused") refusedListeners.forEach((listener) => listener({ item }));
       if (result.outcome === "offline") ctx.connection(false);
       if (result.outcome === "login") showLogin(true);
       if (["offline", "server", "login"].includes(result.outcome)) {
@@ -287,5 +285,11 @@ export function setupQueue(ctx) {
     if (navigator.onLine && items.some((item) => item.owner === config.user.id && item.state !== "refused")) sendAll();
   }, RETRY_MS);
 
-  return { add, sendAll, reload, onReceived };
+  return {
+    add,
+    sendAll,
+    reload,
+    onReceived: (listener) => listeners.push(listener),
+    onRefused: (listener) => refusedListeners.push(listener),
+  };
 }

@@ -181,11 +181,12 @@ form.addEventListener("submit", async (event) => {
   queue.sendAll();
 });
 
-queue.onReceived(({ item, reference, again }) => {
+queue.onReceived(({ reference, again }) => {
   say(fill(again ? strings.received_before : strings.received, { reference }));
   mine.refresh();
-  if (item) around.refresh();
+  around.refresh();
 });
+queue.onRefused(() => say(strings.refused_notice));
 
 // --- Start ------------------------------------------------------------------------------------------------------
 
@@ -196,7 +197,8 @@ place.onChange(debounce((state) => {
 window.addEventListener("offline", () => connection(false));
 window.addEventListener("online", () => {
   connection(true);
-  around.refresh();
+  if (place.state.lat !== null && place.state.inside === null) place.check(); // then "around me" follows
+  else around.refresh();
   mine.refresh();
 });
 connection(navigator.onLine);
