@@ -112,7 +112,10 @@ def _render_frame(request: HttpRequest, template: str, *, with_map: bool) -> Htt
             "kaart_url": reverse("embed:naar", args=["kaart"]) + query,
         }
         if with_map:
-            context["kaart"] = public.kaart_context(category=None, status=MAP_STATUS)
+            kaart = public.kaart_context(category=None, status=MAP_STATUS)
+            # The public map's text speaks of its filters; this map has none.
+            kaart["strings"]["no_reports"] = _("No open reports in this area.")
+            context["kaart"] = kaart
         response = render(request, template, context)
     # LocaleMiddleware would name the cookie's language (or Dutch); the page is in the one asked for.
     response["Content-Language"] = language

@@ -34,6 +34,7 @@
   frame.src = new URL(config.paths[kind] + "?lang=" + lang, script.src).href;
   frame.title = config.titles[lang][kind];
   frame.className = "meldpunt-embed meldpunt-embed--" + kind;
+  frame.setAttribute("loading", "lazy");
   frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox");
   frame.style.display = "block";
   frame.style.width = "100%";
