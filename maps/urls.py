@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import public, report
+from .views import embed, public, report
 from .views.backoffice import auth as backoffice_auth
 from .views.backoffice import detail as backoffice_detail
 from .views.backoffice import lists as backoffice_lists
@@ -36,6 +36,14 @@ field_patterns = [
     path("meldingen/<str:reference>/aanvullen/", field_data.observation, name="observation"),
 ]
 
+# What the city's own web site embeds (see maps/views/embed.py): names in the "embed" namespace.
+embed_patterns = [
+    path("meldpunt.js", embed.script, name="script"),
+    path("knop/", embed.knop, name="knop"),
+    path("kaart/", embed.kaart, name="kaart"),
+    path("naar/<slug:page>/", embed.naar, name="naar"),
+]
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("meld/", report.meld, name="meld"),
@@ -44,4 +52,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the chosen language is kept in a cookie
     path("behandeling/", include((backoffice_patterns, "backoffice"))),
     path("veld/", include((field_patterns, "field"))),
+    path("embed/", include((embed_patterns, "embed"))),
 ]
