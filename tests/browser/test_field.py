@@ -292,3 +292,34 @@ def test_a_report_the_server_refuses_stays_on_the_phone_with_the_reason_until_re
     page.get_by_test_id("queue").wait_for(state="hidden")
     assert page.evaluate(READ_QUEUE) == 0
     assert page.errors == []
+
+
+def test_when_the_answer_is_lost_on_the_way_back_the_resend_makes_no_second_report(new_page, live_site, warden):
+    page = phone(new_page, live_site, warden)
+    open_field(page)
+    keys: list[str] = []
+
+    def answer_lost(route):
+        """The first send reaches the server, which files the report; its answer never reaches the phone."""
+        if route.request.method != "POST":
+            return route.fallback()
+        keys.append(route.request.headers["idempotency-key"])
+        if len(keys) == 1:
+            route.fetch()
+            return route.abort("connectionreset")
+        return route.fallback()
+
+    page.route("**/api/v1/reports/", answer_lost)
+    fill_report(page, category="lamp-defect", note="Lamp brandt niet.", photos=1)
+    page.get_by_test_id("send").tap()
+    page.get_by_test_id("connection").wait_for()  # the page concludes the connection dropped
+    assert queue_states(page) == ["waiting"]
+    assert Report.objects.count() == 1  # the city has it; the phone does not know
+
+    page.get_by_test_id("send-now").tap()
+    page.locator("#field-queue-list > li[data-state='sent'][data-outcome='again']").wait_for()
+    report = Report.objects.get()
+    assert report.reference in page.get_by_test_id("send-status").inner_text()
+    assert report.photos.count() == 1
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert page.errors == []
