@@ -105,7 +105,11 @@ def test_a_warden_on_a_phone_reports_with_a_photo_and_gets_no_acknowledgement_ma
     reference = REFERENCE.search(status.inner_text()).group(0)
     report = Report.objects.get(reference=reference)
     assert report.channel == Channel.FIELD
-    assert report.created_by == warden
+    assert (report.created_by, report.reporter_name, report.reporter_email) == (
+        warden,
+        "An Wauters",
+        "an.wauters@oostende.be",
+    )
     assert (report.category.slug, report.impact, report.kind) == ("wegdek-put", 4, "melding")
     assert report.description == "Put van 20 cm diep naast het zebrapad."
     assert (report.point.y, report.point.x) == pytest.approx(HERE, abs=1e-5)
@@ -118,6 +122,11 @@ def test_a_warden_on_a_phone_reports_with_a_photo_and_gets_no_acknowledgement_ma
     assert page.get_by_test_id("note").input_value() == ""
     assert page.get_by_test_id("photo-list").locator("img").count() == 0
     screenshot(page, "field-360-sent")
+    # Chromium would offer to install it: manifest, icons and service worker are in order.
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    cdp = page.context.new_cdp_session(page)
+    errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
+    assert [e for e in errors if e != "in-incognito"] == []  # Playwright's contexts are incognito ones
     assert page.errors == []
 
 
@@ -323,3 +332,25 @@ def test_when_the_answer_is_lost_on_the_way_back_the_resend_makes_no_second_repo
     assert report.photos.count() == 1
     assert len(keys) == 2 and keys[0] == keys[1]
     assert page.errors == []
+
+
+def test_logging_out_forgets_the_kept_page_but_not_the_waiting_reports(new_page, live_site, warden):
+    page = phone(new_page, live_site, warden)
+    open_field(page)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "caches.keys().then(async n => n.length === 1 && await caches.match('/veld/') !== undefined)"
+    )
+    page.context.set_offline(True)
+    fill_report(page, category="graffiti")
+    page.get_by_test_id("send").tap()
+    page.locator("#field-queue-list > li[data-state='waiting']").wait_for()
+    page.context.set_offline(False)
+    page.route("**/api/v1/reports/", lambda route: route.abort("internetdisconnected"))  # still no way through
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Afmelden").tap()
+
+    assert "/behandeling/login/" in page.url
+    assert page.evaluate("caches.match('/veld/').then(kept => kept === undefined)")
+    assert page.evaluate(READ_QUEUE) == 1

@@ -209,6 +209,21 @@ if ("serviceWorker" in navigator) {
   });
 }
 
+// Logging out forgets the kept copy of the page (it names this account); waiting reports stay: they are sent once
+// their author logs in again on this phone.
+const logout = document.querySelector(".field-logout");
+logout.addEventListener("submit", async (event) => {
+  if (!("caches" in window) || logout.dataset.cleared) return;
+  event.preventDefault();
+  try {
+    const names = (await caches.keys()).filter((name) => name.startsWith("veld-"));
+    await Promise.all(names.map(async (name) => (await caches.open(name)).delete(config.urls.scope)));
+  } finally {
+    logout.dataset.cleared = "true";
+    logout.submit();
+  }
+});
+
 place.locate();
 mine.refresh();
 queue
