@@ -60,8 +60,9 @@ def photo(name: str = "put.jpg") -> dict:
     return {"name": name, "mimeType": "image/jpeg", "buffer": image_bytes(size=(320, 240))}
 
 
-def fill_report(page, *, category: str, note: str = "", impact: int | None = None, photos: int = 0) -> None:
-    page.get_by_test_id("category").select_option(category)
+def fill_report(page, *, category: str = "", note: str = "", impact: int | None = None, photos: int = 0) -> None:
+    if category:
+        page.get_by_test_id("category").select_option(category)
     for number in range(photos):
         page.get_by_test_id("photo").set_input_files(files=[photo(f"foto-{number}.jpg")])
     if impact:
@@ -84,9 +85,15 @@ def no_horizontal_scroll(page) -> bool:
 def test_a_warden_on_a_phone_reports_with_a_photo_and_gets_no_acknowledgement_mail(
     new_page, live_site, warden, screenshot, assert_accessible
 ):
+    for slug in ("graffiti", "graffiti", "wegdek-put"):  # what this warden reported before
+        ReportFactory(category=Category.objects.get(slug=slug), created_by=warden, channel=Channel.FIELD)
     page = phone(new_page, live_site, warden)
     open_field(page)
     assert page.locator("html").get_attribute("lang") == "nl"
+    # Their most used categories come first, one tap each.
+    chips = page.locator(".field-chips label")
+    assert chips.all_inner_texts() == ["Graffiti of wildplakken", "Put in het wegdek"]
+    assert min(box["height"] for box in (chip.bounding_box() for chip in chips.all())) >= 48
     # The accuracy circle of the phone's position is drawn, and its size said in words.
     assert page.locator("path.field-accuracy-circle").count() == 1
     assert "15 m" in page.get_by_test_id("accuracy").inner_text()
@@ -94,7 +101,8 @@ def test_a_warden_on_a_phone_reports_with_a_photo_and_gets_no_acknowledgement_ma
     screenshot(page, "field-360")
     assert_accessible(page)
 
-    fill_report(page, category="wegdek-put", note="Put van 20 cm diep naast het zebrapad.", impact=4, photos=1)
+    chips.filter(has_text="Put in het wegdek").tap()
+    fill_report(page, note="Put van 20 cm diep naast het zebrapad.", impact=4, photos=1)
     assert page.get_by_test_id("photo-list").locator("img").count() == 1
     send = page.get_by_test_id("send")
     assert send.bounding_box()["height"] >= 60 and send.bounding_box()["width"] >= 300
@@ -117,7 +125,7 @@ def test_a_warden_on_a_phone_reports_with_a_photo_and_gets_no_acknowledgement_ma
     assert not OutgoingEmail.objects.filter(report=report).exists()
     # The queue is empty again; the report is under "Mine" with its status.
     assert queue_states(page) == ["sent"]
-    page.get_by_test_id("mine-list").locator(f"[data-reference='{reference}']").wait_for()
+    page.get_by_test_id("mine-list").locator(f"[data-reference='{reference}'][data-status='nieuw']").wait_for()
     # The form is ready for the next report.
     assert page.get_by_test_id("note").input_value() == ""
     assert page.get_by_test_id("photo-list").locator("img").count() == 0
