@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from geo_meldpunt.reports.models import Channel, Follower, ReportEvent, Status
 from geo_meldpunt.staff.groups import FIELD_STAFF
@@ -250,3 +252,20 @@ def test_logging_in_from_the_field_page_comes_back_to_it(client, warden):
 
     assert response.status_code == 302 and response["Location"] == "/veld/"
     assert client.get("/veld/").status_code == 200
+
+
+def test_the_page_and_around_me_cost_a_fixed_number_of_queries(logged_in, warden):
+    for metres in range(10, 200, 20):
+        ReportFactory(category=CategoryFactory(), point=project(HERE, metres=metres), created_by=warden)
+
+    with CaptureQueriesContext(connection) as page_queries:
+        assert logged_in.get(PAGE).status_code == 200
+    with CaptureQueriesContext(connection) as around_queries:
+        assert len(logged_in.get("/veld/in-de-buurt/", {"lat": HERE.y, "lon": HERE.x}).json()["reports"]) == 10
+    with CaptureQueriesContext(connection) as mine_queries:
+        assert len(logged_in.get("/veld/mijn-meldingen/").json()["reports"]) == 10
+
+    # session and user, roles, then the one read each needs (the page: categories with the user's counts)
+    assert len(page_queries) <= 5, [q["sql"][:80] for q in page_queries.captured_queries]
+    assert len(around_queries) <= 5, [q["sql"][:80] for q in around_queries.captured_queries]
+    assert len(mine_queries) <= 5, [q["sql"][:80] for q in mine_queries.captured_queries]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
 
 from .. import permissions
 from ..models import OPEN_STATUSES, Category, Follower, Kind, Report
@@ -21,11 +21,16 @@ from ..models import OPEN_STATUSES, Category, Follower, Kind, Report
 
 def categories_for_reporter(*, user: Any, kind: str = Kind.MELDING) -> QuerySet[Category]:
     """The active categories that accept `kind`, each with `used`: how many reports `user` filed in it; the most
-    used first, then the rest in their usual order. One query (a filtered count over the user's reports)."""
+    used first, then the rest in their usual order.
+
+    One query. The user's condition sits in the join (FilteredRelation), so only their reports are joined, through
+    the index on created_by; a FILTER on the count would join every report of every category first.
+    """
     return (
         Category.objects.filter(active=True, kinds__contains=[kind])
         .select_related("parent")
-        .annotate(used=Count("reports", filter=Q(reports__created_by=user)))
+        .annotate(own_reports=FilteredRelation("reports", condition=Q(reports__created_by=user)))
+        .annotate(used=Count("own_reports"))
         .order_by("-used", "position", "name_nl")
     )
 
