@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import public, report
+from .views import desk, public, report
 from .views.backoffice import auth as backoffice_auth
 from .views.backoffice import detail as backoffice_detail
 from .views.backoffice import lists as backoffice_lists
@@ -28,4 +28,5 @@ urlpatterns = [
     path("volg/<str:token>/", public.track, name="track"),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the chosen language is kept in a cookie
     path("behandeling/", include((backoffice_patterns, "backoffice"))),
+    path("balie/", desk.desk, name="desk"),
 ]
