@@ -184,6 +184,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.close_unanswered_surveys",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Client keys of filed reports older than REPORTS_IDEMPOTENCY_KEY_DAYS are forgotten.
+    "reports-purge-idempotency-keys": {
+        "task": "reports.purge_idempotency_keys",
+        "schedule": crontab(hour=3, minute=10),
+    },
 }
 
 # --- Meldpunt: the city ------------------------------------------------------------------------------------
@@ -210,6 +215,9 @@ REPORTS_PHOTO_MAX_COUNT = 5
 REPORTS_PHOTO_MAX_SIDE = 2560
 # Longest accepted description (characters).
 REPORTS_DESCRIPTION_MAX_LENGTH = 5000
+# How long the Idempotency-Key of a filed report is remembered (days): a phone that was offline for a week and
+# resends what it queued still gets the report it made, not a second one.
+REPORTS_IDEMPOTENCY_KEY_DAYS = 30
 # Public map clusters: the cell size in screen pixels at the requested zoom (the grid is fixed per zoom level, so
 # cells do not jump while the map pans); from REPORTS_CLUSTERS_DETAIL_ZOOM on the map lists reports one by one
 # (/api/v1/reports/) instead; a request may cover at most REPORTS_CLUSTERS_MAX_CELLS cells (a 4K screen of 60 px
