@@ -38,9 +38,7 @@ DESK_CHANNELS = (Channel.PHONE, Channel.DESK, Channel.POST, Channel.EMAIL)
 
 def can_use_desk(user: Any) -> bool:
     """The phone desk, the coordinator and administrators, and any active is_staff account."""
-    if bool(roles.roles_of(user) & DESK_ROLES):
-        return True
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    return bool(roles.roles_of(user) & DESK_ROLES) or (roles.is_employee(user) and user.is_staff)
 
 
 def desk_required(view: Callable) -> Callable:

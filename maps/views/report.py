@@ -55,9 +55,9 @@ def meld_impacts() -> list[dict]:
 def staff_reporter(user) -> dict | None:
     """A logged-in city employee (any meldpunt role, or the admin's is_staff) reports as staff: on the staff channel,
     their account the reporter, no contact details to type. None for everyone else (a citizen's /meld/)."""
-    if not roles.roles_of(user) and not (user.is_authenticated and user.is_active and user.is_staff):
+    if not roles.is_employee(user):
         return None
-    return {"name": user.get_full_name() or user.get_username(), "email": user.email}
+    return {"name": roles.display_name(user), "email": user.email}
 
 
 def meld_config(request) -> dict:
