@@ -24,31 +24,22 @@ from django.views.decorators.http import require_GET
 from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports.models import Channel
 from geo_meldpunt.reports.services import KINDS_NEEDING_EMAIL, KINDS_NEEDING_LOCATION
-from geo_meldpunt.staff import roles
-from geo_meldpunt.staff.groups import ADMINISTRATOR, COORDINATOR, PHONE_DESK
 
-from .backoffice.access import forbidden, render_page
+from .backoffice.access import forbidden, has_desk, render_page
 from .report import PIN_ZOOM, meld_impacts, meld_kinds, plural_forms
 
-# The roles that take calls and visitors; any other employee needs the admin's is_staff flag.
-DESK_ROLES = frozenset({PHONE_DESK, COORDINATOR, ADMINISTRATOR})
 # How a caller reached the desk: the channels an agent enters reports from, the most common first.
 DESK_CHANNELS = (Channel.PHONE, Channel.DESK, Channel.POST, Channel.EMAIL)
 
 
-def can_use_desk(user: Any) -> bool:
-    """The phone desk, the coordinator and administrators, and any active is_staff account."""
-    return bool(roles.roles_of(user) & DESK_ROLES) or (roles.is_employee(user) and user.is_staff)
-
-
 def desk_required(view: Callable) -> Callable:
-    """Login first (the back office's login page, then back here); then a role that may use the desk."""
+    """Login first (the back office's login page, then back here); then a role that may use the desk (access.py)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not can_use_desk(request.user):
+        if not has_desk(request.user):
             return forbidden(request, _("Only the phone desk and the meldpunt coordinator can enter reports here."))
         return view(request, *args, **kwargs)
 

@@ -42,7 +42,9 @@ export function setupDuplicates(ctx) {
   function show(candidates) {
     layer.clearLayers();
     list.replaceChildren(...candidates.map((feature, index) => item(feature, index + 1)));
-    intro.textContent = candidates.length ? plural(strings.duplicates_found, candidates.length) : strings.duplicates_none;
+    intro.textContent = candidates.length
+      ? plural(strings.duplicates_found, candidates.length)
+      : strings.duplicates_none;
     section.hidden = false;
     section.dataset.count = String(candidates.length);
     candidates.forEach((feature, index) => {
@@ -106,7 +108,8 @@ export function setupDuplicates(ctx) {
       if (!opening) return;
       // The caller's e-mail as typed in the contact details, if the agent has it already.
       email.value = email.value || byId("desk-email").value.trim();
-      if (!email.value) showError(error, email, fill(strings.follow_needs_email, { reference: p.reference }));
+      // No e-mail yet: say at once what following needs, and what to do for a caller without one.
+      if (!email.value) showNote(error, fill(strings.follow_needs_email, { reference: p.reference }));
       email.focus();
     });
     const send = () => follow(p.reference, email, error, submit);
@@ -135,9 +138,16 @@ export function setupDuplicates(ctx) {
   }
 
   function showError(error, input, message) {
+    error.className = "desk-error";
     error.textContent = message;
     error.hidden = false;
     input.setAttribute("aria-invalid", "true");
+  }
+
+  function showNote(error, message) {
+    error.className = "desk-follow-note";
+    error.textContent = message;
+    error.hidden = false;
   }
 
   async function follow(reference, input, error, button) {

@@ -64,7 +64,9 @@ function fieldError(field, messages) {
   const previous = element.hidden ? "" : element.textContent;
   element.textContent = [previous, ...messages].filter(Boolean).join(" ");
   element.hidden = false;
-  for (const control of FIELD_CONTROLS[slot] ? FIELD_CONTROLS[slot]() : []) control.setAttribute("aria-invalid", "true");
+  for (const control of FIELD_CONTROLS[slot] ? FIELD_CONTROLS[slot]() : []) {
+    control.setAttribute("aria-invalid", "true");
+  }
   return slot;
 }
 
@@ -327,7 +329,10 @@ function showFiled(report, sent) {
     ? fill(strings.done_external, { department: department.name })
     : department.name || "";
   byId("desk-done-email").textContent = sent.reporter_email
-    ? fill(strings.done_email, { email: sent.reporter_email, language: config.languages[sent.language] || sent.language })
+    ? fill(strings.done_email, {
+        email: sent.reporter_email,
+        language: config.languages[sent.language] || sent.language,
+      })
     : strings.done_no_email;
   byId("desk-done").dataset.reference = report.reference;
   showPanel("desk-done");
