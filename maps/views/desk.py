@@ -138,6 +138,10 @@ def desk_strings() -> dict:
         "send_failed_network": _("The report could not be filed: there seems to be no connection. Try again."),
         "send_failed_server": _("The report could not be filed: the server has a problem. Try again in a moment."),
         "send_invalid": _("The report was not filed. Correct the fields marked below."),
+        "send_reused": _(
+            "This form was sent before with other details, and the answer was lost: that report may be filed "
+            "already. Look for it in the queue; send again to file this one as a new report."
+        ),
         "done_email": _("The acknowledgement goes to %(email)s, in %(language)s."),
         "done_no_email": _(
             "The caller gave no e-mail address: no acknowledgement is sent. Read the reference out and ask them to "

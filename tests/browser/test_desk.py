@@ -249,6 +249,39 @@ def test_bad_input_is_shown_next_to_its_fields_in_dutch_and_nothing_is_filed(pag
     assert errors == []
 
 
+def test_a_resend_after_a_lost_answer_files_the_report_once(page, live_site):
+    """The server files the report but its answer never reaches the desk (a dropped connection): the agent sends
+    again, and the page's Idempotency-Key makes the server answer with the report already filed."""
+    errors = watch_errors(page)
+    log_in(page, live_site, employee(PHONE_DESK, username="agent"))
+    lost = []
+
+    def lose_first_answer(route):
+        if route.request.method == "POST" and not lost:
+            route.fetch()  # the request reaches the server, which files the report ...
+            lost.append(route.request.headers.get("idempotency-key"))
+            route.abort()  # ... and the answer is lost on the way back
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/reports/", lose_first_answer)
+    open_desk(page)
+    find_address(page, "Wapenplein", "Wapenplein, 8400 Oostende")
+    page.get_by_test_id("category").select_option("zwerfvuil")
+    page.get_by_test_id("description").fill("Zakken afval naast de bank.")
+    page.get_by_test_id("submit").click()
+    page.get_by_test_id("send-error").wait_for()
+    assert "geen verbinding" in page.get_by_test_id("send-error").inner_text()
+    assert Report.objects.count() == 1  # filed, though the desk does not know yet
+
+    page.get_by_test_id("submit").click()
+    page.get_by_test_id("done").wait_for()
+    (report,) = Report.objects.all()
+    assert page.get_by_test_id("done-reference").inner_text().strip() == report.reference
+    assert lost[0] and len(lost[0]) >= 8
+    assert errors == []
+
+
 # --- A colleague on /meld/ ---------------------------------------------------------------------------------------
 
 

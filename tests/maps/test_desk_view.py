@@ -104,9 +104,7 @@ def test_the_desk_renders_its_choices_config_and_strings_in_dutch():
 def desk_post(client: Client, data: dict, **headers):
     html = client.get(URL).content.decode()
     token = json_script(html, "desk-config")["csrf_token"]
-    return client.post(
-        "/api/v1/reports/", data, content_type="application/json", HTTP_X_CSRFTOKEN=token, **headers
-    )
+    return client.post("/api/v1/reports/", data, content_type="application/json", HTTP_X_CSRFTOKEN=token, **headers)
 
 
 def caller_report(**overrides) -> dict:

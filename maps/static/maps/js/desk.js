@@ -279,7 +279,15 @@ async function send() {
     submit.focus();
     return;
   }
-  idempotencyKey = null; // refused: nothing was filed, the corrected form is a new request
+  idempotencyKey = null; // refused: nothing was filed by this request, the corrected form is a new one
+  if (failure.body && failure.body.idempotency_key) {
+    // The form was sent before with other details and that answer was lost: a report may exist already.
+    const box = byId("desk-send-error");
+    box.textContent = strings.send_reused;
+    box.hidden = false;
+    submit.focus();
+    return;
+  }
   showApiErrors(failure.body);
 }
 
