@@ -69,7 +69,15 @@ def wait_for_place(page, outcome: str) -> None:
 
 def drag_pin(page, dx: int, dy: int) -> None:
     pin = page.locator("#desk-map .leaflet-marker-draggable")
+    pin.scroll_into_view_if_needed()
+    # Grab it once the map stopped moving (zoom animation to the address, the page's scroll).
     box = pin.bounding_box()
+    for _ in range(50):
+        page.wait_for_timeout(50)
+        again = pin.bounding_box()
+        if again == box:
+            break
+        box = again
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
@@ -246,6 +254,40 @@ def test_bad_input_is_shown_next_to_its_fields_in_dutch_and_nothing_is_filed(pag
     page.get_by_test_id("submit").click()
     page.get_by_test_id("done").wait_for()
     assert Report.objects.count() == 1
+    assert errors == []
+
+
+def test_a_complaint_needs_the_callers_email_and_a_compliment_needs_no_place(page, live_site):
+    errors = watch_errors(page)
+    log_in(page, live_site, employee(PHONE_DESK, username="agent"))
+    open_desk(page)
+
+    page.get_by_test_id("kind-klacht").check(force=True)
+    assert page.locator("#desk-email-required").is_visible()
+    find_address(page, "Wapenplein", "Wapenplein, 8400 Oostende")
+    page.get_by_test_id("category").select_option("zwerfvuil")
+    page.get_by_test_id("description").fill("Het afval wordt al drie weken niet opgehaald.")
+    page.get_by_test_id("reporter-name").fill("Marc Janssens")
+    page.get_by_test_id("reporter-name").press("Enter")  # Enter in a field does not file the report
+    assert page.get_by_test_id("done").is_hidden()
+    page.get_by_test_id("submit").click()
+    assert page.get_by_test_id("error-reporter_email").inner_text() == (
+        "Verplicht voor een klacht, zodat de stad erop kan antwoorden."
+    )
+    assert page.evaluate("() => document.activeElement.dataset.testid") == "reporter-email"
+    assert not Report.objects.exists()
+
+    # A compliment: only compliment categories are offered, and it may be about no place at all.
+    page.get_by_test_id("kind-compliment").check(force=True)
+    options = page.get_by_test_id("category").locator("option").all_inner_texts()
+    assert "Compliment voor een medewerker of dienst" in options and "Zwerfvuil" not in options
+    page.get_by_test_id("no-location").check()
+    page.get_by_test_id("category").select_option("compliment-medewerker")
+    page.get_by_test_id("description").fill("Vriendelijk geholpen aan het loket van de burgerzaken.")
+    page.get_by_test_id("submit").click()
+    page.get_by_test_id("done").wait_for()
+    report = Report.objects.get()
+    assert (report.kind, report.point, report.channel) == ("compliment", None, "phone")
     assert errors == []
 
 

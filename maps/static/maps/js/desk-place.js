@@ -182,6 +182,8 @@ export function setupPlace(ctx) {
     searchStatus.textContent = "";
     searchInput.value = result.label;
     setPin(Number(result.lat), Number(result.lon), { address: result.label, zoom: config.map.pin_zoom });
+    // The list is gone: the keyboard goes on to what the caller is asked next (the pin can still be dragged).
+    byId("desk-category").focus();
   }
 
   byId("desk-address-go").addEventListener("click", search);

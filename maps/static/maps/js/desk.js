@@ -381,6 +381,12 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   send();
 });
+// Enter in a field moves on, it does not file: an agent typing while listening must not send half a report.
+form.addEventListener("keydown", (event) => {
+  const target = event.target;
+  if (event.key !== "Enter" || !(target instanceof HTMLInputElement) || target.type === "search") return;
+  if (["text", "email", "tel"].includes(target.type)) event.preventDefault();
+});
 form.querySelectorAll('input[name="kind"]').forEach((radio) =>
   radio.addEventListener("change", () => {
     clearError("kind");
