@@ -61,6 +61,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# No page may be shown in another site's frame (clickjacking); Django's default, stated because the embed pages
+# (maps/embedding.py) are the one exception.
+X_FRAME_OPTIONS = "DENY"
+
 ROOT_URLCONF = "geo_meldpunt.urls"
 WSGI_APPLICATION = "geo_meldpunt.wsgi.application"
 LOGIN_URL = "/behandeling/login/"
@@ -261,6 +265,11 @@ MAPS_CENTER = (float(env("MELDPUNT_MAP_LAT", "51.2297")), float(env("MELDPUNT_MA
 MAPS_ZOOM = 14
 # A solved report stays on the public map this many days after its last change.
 MAPS_RECENTLY_SOLVED_DAYS = 60
+# Web sites that may embed the "meld iets" button and the small map (/embed/..., see the README): origins such as
+# https://www.oostende.be, comma-separated (a subdomain wildcard such as https://*.oostende.be is allowed). Only the
+# embed pages may be framed, and only by these origins and the app itself (CSP frame-ancestors); every other page
+# answers X-Frame-Options: DENY (X_FRAME_OPTIONS below). Empty: no other site may embed them.
+MAPS_EMBED_ORIGINS = [o.strip().rstrip("/") for o in env("MELDPUNT_EMBED_ORIGINS", "").split(",") if o.strip()]
 
 # --- Geocoding -------------------------------------------------------------------------------------------
 # "local": the city's own address table (reference data); "nominatim": an online geocoder through geopy,
