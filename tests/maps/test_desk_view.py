@@ -167,3 +167,13 @@ def test_without_the_pages_csrf_token_nothing_is_filed():
 
     assert response.status_code == 403
     assert not Report.objects.exists()
+
+
+def test_the_back_office_menu_leads_to_the_desk_only_for_those_who_may_use_it():
+    desk_link = 'href="/balie/"'
+
+    assert desk_link in logged_in(employee(PHONE_DESK, username="agent")).get("/behandeling/").content.decode()
+    assert (
+        desk_link
+        not in logged_in(employee(PLANNER, username="planner")).get("/behandeling/statistieken/").content.decode()
+    )
