@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import embed, public, report
+from .views import desk, embed, public, report
 from .views.backoffice import auth as backoffice_auth
 from .views.backoffice import detail as backoffice_detail
 from .views.backoffice import lists as backoffice_lists
@@ -52,5 +52,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the chosen language is kept in a cookie
     path("behandeling/", include((backoffice_patterns, "backoffice"))),
     path("veld/", include((field_patterns, "field"))),
+    path("balie/", desk.desk, name="desk"),
     path("embed/", include((embed_patterns, "embed"))),
 ]

@@ -6,6 +6,8 @@ script shows, translated here so that the lead's message catalogues cover the sc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_noop, ngettext
 from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports.models import Kind
 from geo_meldpunt.reports.services import KINDS_NEEDING_EMAIL, KINDS_NEEDING_LOCATION
+from geo_meldpunt.staff import roles
 
 # Zoom when the pin is set from a position (my location, an address, a photo): close enough to drag it precisely.
 PIN_ZOOM = 17
@@ -49,6 +52,14 @@ def meld_impacts() -> list[dict]:
     return [{"value": value, "label": _(label)} for value, label in IMPACT_LABELS.items()]
 
 
+def staff_reporter(user) -> dict | None:
+    """A logged-in city employee (any meldpunt role, or the admin's is_staff) reports as staff: on the staff channel,
+    their account the reporter, no contact details to type. None for everyone else (a citizen's /meld/)."""
+    if not roles.is_employee(user):
+        return None
+    return {"name": roles.display_name(user), "email": user.email}
+
+
 def meld_config(request) -> dict:
     """What the script needs to know: where the API is, the page's language, the rules it explains, limits.
 
@@ -73,12 +84,19 @@ def meld_config(request) -> dict:
         "description_max_length": settings.REPORTS_DESCRIPTION_MAX_LENGTH,
         "photo_max_count": settings.REPORTS_PHOTO_MAX_COUNT,
         "photo_max_bytes": settings.REPORTS_PHOTO_MAX_BYTES,
+        # Set for a logged-in employee: the page sends channel "staff" and no contact details (the API takes the
+        # account's); null for a citizen.
+        "staff": staff_reporter(request.user),
     }
 
 
-def _plural(singular: str, plural: str) -> dict[str, str]:
-    """Both forms for the script, which picks one with Intl.PluralRules (as kaart.js does)."""
-    return {"one": ngettext(singular, plural, 1), "other": ngettext(singular, plural, 2)}
+def plural_forms(translate: Callable[[int], str]) -> dict[str, str]:
+    """Both forms for the script, which picks one with Intl.PluralRules (as kaart.js does).
+
+    `translate` is `lambda n: ngettext("... %(count)s ...", "...", n)`: the literal texts stay in an ngettext call,
+    where makemessages finds them (passed through variables they were never extracted, so never translated).
+    """
+    return {"one": translate(1), "other": translate(2)}
 
 
 def meld_strings() -> dict:
@@ -111,20 +129,25 @@ def meld_strings() -> dict:
         "search_empty": _("Type a street and a house number."),
         "searching": _("Searching…"),
         "search_none": _("No address found. Check the spelling or click the map instead."),
-        "search_results": _plural("%(count)s address found. Choose it.", "%(count)s addresses found. Choose one."),
+        "search_results": plural_forms(
+            lambda n: ngettext("%(count)s address found. Choose it.", "%(count)s addresses found. Choose one.", n)
+        ),
         "search_failed": _("Searching addresses does not work right now. Click or tap the map instead."),
         "no_location_chosen": _("No place: this is not about one place in the city."),
         # Category
         "categories_failed": _("The categories could not be loaded. Check your connection and reload the page."),
-        "categories_count": _plural("%(count)s category", "%(count)s categories"),
+        "categories_count": plural_forms(lambda n: ngettext("%(count)s category", "%(count)s categories", n)),
         "categories_none": _("No category matches. Try another word or clear the search."),
         "other_in_group": _("Something else about “%(name)s”"),
         "handled_by": _("This goes to: %(department)s."),
         # Duplicates
         "duplicates_map_label": _("Map of the open reports close by"),
-        "duplicates_found": _plural(
-            "%(count)s open report in this category is close by. Is it yours?",
-            "%(count)s open reports in this category are close by. Is yours one of them?",
+        "duplicates_found": plural_forms(
+            lambda n: ngettext(
+                "%(count)s open report in this category is close by. Is it yours?",
+                "%(count)s open reports in this category are close by. Is yours one of them?",
+                n,
+            )
         ),
         "duplicate_distance": _("%(distance)s away"),
         "duplicate_reported": _("reported %(age)s"),
@@ -178,15 +201,17 @@ def meld_strings() -> dict:
 
 
 def meld(request):
+    config = meld_config(request)
     return render(
         request,
         "maps/meld.html",
         {
+            "staff_reporter": config["staff"],
             "kinds": meld_kinds(),
             "impacts": meld_impacts(),
             "description_max_length": settings.REPORTS_DESCRIPTION_MAX_LENGTH,
             "photo_max_count": settings.REPORTS_PHOTO_MAX_COUNT,
-            "meld_config": meld_config(request),
+            "meld_config": config,
             "meld_strings": meld_strings(),
         },
     )

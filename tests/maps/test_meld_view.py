@@ -7,6 +7,10 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from geo_meldpunt.staff.groups import PLANNER
+from geo_meldpunt.staff.services import staff_roles_set
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +66,17 @@ def test_the_chosen_language_is_the_pages_and_the_reports(client):
     assert '<html lang="en">' in html
     assert json_script(html, "meld-config")["language"] == "en"
     assert "This is not about one place in the city" in html
+
+
+def test_a_logged_in_employee_reports_as_staff_and_a_citizen_does_not(client):
+    assert json_script(client.get(URL).content.decode(), "meld-config")["staff"] is None
+    user = get_user_model().objects.create_user(
+        username="planner", first_name="Lies", last_name="Maes", email="lies.maes@oostende.be"
+    )
+    staff_roles_set(user=user, roles=(PLANNER,), departments=())  # any role will do; no is_staff needed
+    client.force_login(user)
+
+    html = client.get(URL).content.decode()
+
+    assert json_script(html, "meld-config")["staff"] == {"name": "Lies Maes", "email": "lies.maes@oostende.be"}
+    assert "U meldt als Lies Maes (medewerker)" in html

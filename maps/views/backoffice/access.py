@@ -23,6 +23,8 @@ from geo_meldpunt.staff.groups import ADMINISTRATOR, COORDINATOR, FIELD_STAFF, H
 QUEUE_ROLES = frozenset({HANDLER, COORDINATOR, ADMINISTRATOR, PHONE_DESK, FIELD_STAFF})
 COMPLIMENT_ROLES = frozenset({HANDLER, COORDINATOR, ADMINISTRATOR})
 OMBUDSMAN_PAGE_ROLES = frozenset({OMBUDSMAN, COORDINATOR, ADMINISTRATOR})
+# The phone desk and counter (/balie/): the roles that take calls and visitors; other employees need is_staff.
+DESK_ROLES = frozenset({PHONE_DESK, COORDINATOR, ADMINISTRATOR})
 
 
 def has_queue(user: Any) -> bool:
@@ -37,10 +39,16 @@ def has_ombudsman_page(user: Any) -> bool:
     return bool(roles.roles_of(user) & OMBUDSMAN_PAGE_ROLES)
 
 
+def has_desk(user: Any) -> bool:
+    """The phone desk, the coordinator and administrators, and any active employee with the admin's is_staff."""
+    return bool(roles.roles_of(user) & DESK_ROLES) or (roles.is_employee(user) and user.is_staff)
+
+
 def navigation(user: Any) -> dict[str, bool]:
     """Which back-office pages the user's menu offers."""
     return {
         "queue": has_queue(user),
+        "desk": has_desk(user),
         "unroutable": roles.is_coordinator(user),
         "compliments": has_compliments(user),
         "ombudsman": has_ombudsman_page(user),

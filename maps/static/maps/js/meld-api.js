@@ -19,9 +19,9 @@ export class ApiError extends Error {
 }
 
 export function makeApi(config) {
-  async function request(method, url, { params, json, form, signal } = {}) {
+  async function request(method, url, { params, json, form, signal, headers: extra } = {}) {
     const query = params ? `?${new URLSearchParams(params)}` : "";
-    const headers = { Accept: "application/json", "Accept-Language": pageLanguage() };
+    const headers = { Accept: "application/json", "Accept-Language": pageLanguage(), ...extra };
     let body;
     if (json !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -54,8 +54,9 @@ export function makeApi(config) {
 
   return {
     get: (url, params, options = {}) => request("GET", url, { params, ...options }),
-    postJson: (url, json) => request("POST", url, { json }),
-    postForm: (url, form) => request("POST", url, { form }),
+    // options: {headers}, e.g. an Idempotency-Key
+    postJson: (url, json, options = {}) => request("POST", url, { json, ...options }),
+    postForm: (url, form, options = {}) => request("POST", url, { form, ...options }),
   };
 }
 

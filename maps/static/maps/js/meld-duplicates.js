@@ -96,7 +96,7 @@ export function setupDuplicates(ctx) {
       autocomplete: "email",
       inputmode: "email",
       "aria-describedby": `${hintId} ${errorId}`,
-      value: state.reporter_email || "",
+      value: state.reporter_email || (config.staff && config.staff.email) || "",
     });
     const error = el("p", { class: "meld-error", id: errorId, hidden: true });
     const submit = el("button", {

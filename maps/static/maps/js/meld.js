@@ -41,6 +41,14 @@ const FIELD_STEPS = {
 };
 // The message slot a field's errors go to, when it is not the field's own.
 const FIELD_SLOTS = { lat: "location", lon: "location", address: "location" };
+if (config.staff) {
+  // A logged-in employee types no contact details (the account's are used): their errors go to the staff note.
+  Object.assign(FIELD_SLOTS, {
+    reporter_name: "staff_contact",
+    reporter_email: "staff_contact",
+    reporter_phone: "staff_contact",
+  });
+}
 // Controls that get aria-invalid for a field (the message is tied to them with aria-describedby).
 const FIELD_CONTROLS = {
   kind: () => document.querySelectorAll('input[name="kind"]'),
@@ -270,6 +278,13 @@ function payload() {
     reporter_email: state.reporter_email.trim(),
     reporter_phone: state.reporter_phone.trim(),
   };
+  if (config.staff) {
+    // An employee reports as staff: the API takes the reporter from the logged-in account.
+    data.channel = "staff";
+    delete data.reporter_name;
+    delete data.reporter_email;
+    delete data.reporter_phone;
+  }
   if (state.impact) data.impact = state.impact;
   if (!state.no_location && state.lat !== null) {
     data.lat = state.lat;
@@ -360,7 +375,7 @@ function showConfirmation(report) {
     ? formatDate(report.expected_answer_date)
     : strings.done_no_answer_date;
   const sentTo = byId("meld-done-email");
-  sentTo.textContent = state.reporter_email.trim()
+  sentTo.textContent = state.reporter_email.trim() && !config.staff
     ? fill(strings.done_email, { email: state.reporter_email.trim() })
     : "";
   sentTo.hidden = !sentTo.textContent;
