@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.notifications import dispatch
+from geo_meldpunt.staff import roles
 from geo_meldpunt.zones import routing
 
 from .. import sla
+from ..choices import STAFF_REPORTER_CHANNELS
 from ..models import PUBLIC_CHANNELS, Category, Channel, Kind, Report, ReportEvent, ReportPhoto, deadlines_config
 from ..photos import PreparedPhoto
 from ..references import reference_next
@@ -74,7 +76,10 @@ def report_create(
     One transaction: the report is stored whole or not at all. The acknowledgement (or a compliment's forward)
     is written to the outbox in it and sent after commit.
     """
-    staff = bool(created_by is not None and created_by.is_staff)
+    staff = roles.is_employee(created_by)
+    if staff and channel in STAFF_REPORTER_CHANNELS:
+        reporter_name = reporter_name or roles.display_name(created_by)
+        reporter_email = reporter_email or created_by.email
     report_validate(
         kind=kind, category=category, point=point, reporter_email=reporter_email, channel=channel, staff=staff
     )
