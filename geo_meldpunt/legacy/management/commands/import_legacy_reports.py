@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def _stderr_write(self, text: str) -> None:
-        self.stderr.write(text, ending="")
+        self.stderr.write(text, style_func=str, ending="")  # plain: stderr's default style is the error red
         self.stderr.flush()
 
     def handle(self, *args, **options):
