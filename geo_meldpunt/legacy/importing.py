@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import ApplicationError, OutsideTerritory
+from geo_meldpunt.reports.models import Report
 from geo_meldpunt.reports.services import AlreadyImported, LegacyCase, report_import, report_import_check
 
 from .mapping import Mapping
@@ -54,6 +55,7 @@ def _reject_labels() -> dict[str, str]:
         "bad_coordinates": _("coordinates not understood"),
         "address_not_found": _("address not found"),
         "outside_territory": _("place outside the city"),
+        "too_long": _("value too long"),
     }
 
 
@@ -161,9 +163,12 @@ def _row_import(
             report_import_check(case=case)
     except AlreadyImported:
         return "skipped", ""
-    except IntegrityError:
-        # Another import stored the same original reference between the check and the insert.
-        return "skipped", ""
+    except IntegrityError as exc:
+        if case is not None and Report.objects.filter(original_reference=case.original_reference).exists():
+            return "skipped", ""  # another import stored it between the check and the insert
+        return "invalid", str(exc).strip().splitlines()[0]
+    except DataError as exc:  # a value longer than its column, say: this row only
+        return "too_long", _("A value does not fit: %(error)s") % {"error": str(exc).strip().splitlines()[0]}
     except RowRejected as exc:
         return exc.code, exc.reason
     except OutsideTerritory:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,14 +61,16 @@ def _csv_read(path: Path, *, encoding: str, delimiter: str | None) -> Source:
             _("The file is not in the encoding %(encoding)s: set “encoding” in the mapping (often cp1252).")
             % {"encoding": encoding}
         ) from exc
-    lines = text.splitlines()
-    if not lines:
+    if not text.strip():
         raise SourceError(_("The file is empty."))
     if delimiter is None:
-        delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
-    reader = csv.reader(lines, delimiter=delimiter)
+        first = text.splitlines()[0]
+        delimiter = ";" if first.count(";") >= first.count(",") else ","
+    # The whole text, not its lines: a quoted cell may hold line breaks (a description typed in Excel).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers = [h.strip() for h in next(reader)]
     rows = []
+    # Numbered by record, as a spreadsheet program shows them, whatever line breaks the cells hold.
     for number, values in enumerate(reader, start=2):
         if any(v.strip() for v in values):
             rows.append(SourceRow(line=number, cells=dict(zip(headers, values, strict=False))))

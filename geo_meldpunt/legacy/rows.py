@@ -85,6 +85,8 @@ class RowReader:
         if email:
             try:
                 validate_email(email)
+                if len(email) > 254:  # the column's length: RFC 5321's limit
+                    raise ValidationError("too long")
             except ValidationError:
                 raise RowRejected("bad_email", _("E-mail address not valid: “%(value)s”.") % {"value": email}) from None
         point, address, note = self._place(row)
@@ -97,7 +99,7 @@ class RowReader:
             description=description,
             status=status,
             point=point,
-            address=address,
+            address=address[:300],
             department=department,
             answer=self.text(row, "answer"),
             ended_at=ended_at,

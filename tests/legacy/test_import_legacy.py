@@ -361,3 +361,25 @@ def test_a_compliment_comes_in_only_with_a_status_of_its_own_flow(tmp_path):
 def rejects_xlsx_like(path: Path, *, key: str) -> dict[str, str]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         return {row[key]: row["reden"] for row in csv.DictReader(f, delimiter=";")}
+
+
+def test_a_description_over_several_lines_stays_whole_and_lines_are_counted_as_rows(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "nr;datum;cat;tekst\n"
+        'M-1;03/01/2022;zwerfvuil;"Blikjes\nen flessen;\nlangs het water"\n'
+        "M-2;04/01/2022;onbekend;Papier\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "columns": {"original_reference": "nr", "date": "datum", "category": "cat", "description": "tekst"},
+        "defaults": {"kind": "suggestie", "status": "afgesloten"},
+    }
+    (tmp_path / "mapping.json").write_text(json.dumps(mapping))
+
+    run(path, mapping=tmp_path / "mapping.json", commit=True)
+
+    assert imported()["M-1"].description == "Blikjes\nen flessen;\nlangs het water"
+    with (tmp_path / "export-rejects.csv").open(encoding="utf-8-sig", newline="") as f:
+        [reject] = list(csv.DictReader(f, delimiter=";"))
+    assert (reject["nr"], reject["regel"]) == ("M-2", "3")
