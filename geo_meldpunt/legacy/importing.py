@@ -67,6 +67,7 @@ class ImportSummary:
     skipped: int = 0  # imported before
     rejected: Counter = field(default_factory=Counter)  # by reason code
     rejects_path: Path | None = None
+    delimiter: str = ";"  # the rejects file's, the register's own
     seconds: float = 0.0
 
     @property
@@ -124,7 +125,7 @@ def legacy_reports_import(
     _columns_check(source, mapping)
     reader = RowReader(mapping)
     repeated = _repeated_references(source, reader)
-    summary = ImportSummary(committed=commit, read=len(source.rows))
+    summary = ImportSummary(committed=commit, read=len(source.rows), delimiter=source.delimiter)
     rejects: list[tuple[SourceRow, str]] = []
     for done, row in enumerate(source.rows, start=1):
         code, reason = _row_import(row, reader=reader, repeated=repeated, commit=commit, by=by, source_name=path.name)
