@@ -73,6 +73,7 @@ class ImportedReportAdmin(admin.ModelAdmin):
     list_select_related = ["category", "department"]
     date_hierarchy = "created_at"
     exclude = ["point"]
+    change_list_template = "legacy/admin/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(channel=Channel.LEGACY)

@@ -7,7 +7,7 @@ row is its own transaction (`report_import` is atomic): one bad row never leaves
 reference counter's row lock is held for one row at a time, not for the whole file, so live reports are not kept
 waiting. Rows already imported (by their original reference) are skipped, so a second run imports nothing new
 and a file can be run again after its rejects were corrected.
-Shared by the management command and, later, an admin upload: it takes a path and returns a summary.
+Shared by the management command and the admin's upload page: it takes a path and returns a summary.
 """
 
 from __future__ import annotations

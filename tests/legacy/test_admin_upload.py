@@ -57,6 +57,7 @@ def test_importing_from_the_admin_writes_the_good_rows_and_lists_them(coordinato
     assert OutgoingEmail.objects.count() == 0
     listing = coordinator_client.get(reverse("admin:legacy_importedreport_changelist")).content.decode()
     assert "K-2021-0001" in listing and "K-2022-0004" not in listing
+    assert f'href="{URL}"' in listing  # the list's button opens the upload
 
 
 def test_a_mapping_with_mistakes_is_shown_on_the_page(coordinator_client):
