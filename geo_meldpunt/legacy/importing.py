@@ -56,6 +56,7 @@ def _reject_labels() -> dict[str, str]:
         "address_not_found": _("address not found"),
         "outside_territory": _("place outside the city"),
         "too_long": _("value too long"),
+        "bad_end_date": _("end date not possible"),
     }
 
 

@@ -11,9 +11,11 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from zipfile import BadZipFile
 
 import openpyxl
 from django.utils.translation import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
 
 from geo_meldpunt.core.errors import ApplicationError
 
@@ -80,7 +82,7 @@ def _csv_read(path: Path, *, encoding: str, delimiter: str | None) -> Source:
 def _workbook_read(path: Path, *, sheet: str | None) -> Source:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (KeyError, ValueError, OSError) as exc:  # openpyxl's answers to a file that is no workbook
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError) as exc:  # a file that is no workbook
         raise SourceError(_("The file is not a readable Excel workbook (.xlsx): %(error)s") % {"error": exc}) from exc
     try:
         if sheet is not None and sheet not in workbook.sheetnames:

@@ -383,3 +383,36 @@ def test_a_description_over_several_lines_stays_whole_and_lines_are_counted_as_r
     with (tmp_path / "export-rejects.csv").open(encoding="utf-8-sig", newline="") as f:
         [reject] = list(csv.DictReader(f, delimiter=";"))
     assert (reject["nr"], reject["regel"]) == ("M-2", "3")
+
+
+def test_a_cards_text_is_shown_to_the_reporter_only_where_the_status_shows_one(tmp_path):
+    path = tmp_path / "teksten.csv"
+    path.write_text(
+        "nr;datum;status;tekst;antwoord\n"
+        "T-1;03/01/2022;niet_ontvankelijk;Reclame;Dit is geen melding.\n"
+        "T-2;04/01/2022;in_behandeling;Blikjes;Ploeg gebeld, komt vrijdag.\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "columns": {"original_reference": "nr", "date": "datum", "status": "status", "description": "tekst",
+                    "answer": "antwoord", "category": "tekst"},
+        "values": {"category": {"Reclame": "zwerfvuil", "Blikjes": "zwerfvuil"}},
+        "defaults": {"kind": "suggestie"},
+    }  # fmt: skip
+    (tmp_path / "mapping.json").write_text(json.dumps(mapping))
+
+    run(path, mapping=tmp_path / "mapping.json", commit=True)
+
+    refused, open_case = imported()["T-1"], imported()["T-2"]
+    assert refused.events.get(public=True, to_status=Status.NIET_ONTVANKELIJK).note == "Dit is geen melding."
+    assert refused.answer == ""  # not an answer: the reason it was refused
+    assert open_case.events.get(to_status=Status.IN_BEHANDELING).note == ""
+    assert "Ploeg gebeld, komt vrijdag." in open_case.events.get(public=False).note
+
+
+def test_a_file_that_is_no_workbook_is_refused_with_a_message(tmp_path):
+    path = tmp_path / "kaarten.xlsx"
+    path.write_text("Kaartnr;Datum\nK-1;03/01/2022\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="Excel"):
+        run(path)

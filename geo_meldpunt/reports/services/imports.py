@@ -118,6 +118,7 @@ def report_import_check(*, case: LegacyCase) -> routing.RoutingDecision:
         raise ApplicationError(
             _("The date the case ended lies before the date it was received, or in the future."),
             field="ended_date",
+            code="bad_end_date",
         )
     if case.status not in importable_statuses(case.kind):
         raise ApplicationError(
@@ -173,7 +174,7 @@ def report_import(*, case: LegacyCase, by: Any = None, deadlines_from_original: 
     prefix, year, number = reference_reserve(year=received.year)
     # An open case has not ended, whatever the file says.
     ended_at = None if case.status in OPEN_STATUSES else case.ended_at
-    answered = case.status in (Status.BEANTWOORD, Status.AFGESLOTEN) and bool(case.answer)
+    answered = _answered(case)
     report = Report.objects.create(
         reference=format_reference(prefix, year, number),
         original_reference=case.original_reference,
@@ -197,13 +198,18 @@ def report_import(*, case: LegacyCase, by: Any = None, deadlines_from_original: 
         answered_at=ended_at if answered else None,
         closed_at=ended_at if case.status in workflow.CLOSING else None,
         paused_since=now if case.status == workflow.PAUSED else None,
-        answer=case.answer,
+        answer=case.answer if answered else "",
     )
     # auto_now_add wrote the time of the import; the case was received long before.
     Report.objects.filter(pk=report.pk).update(created_at=case.received_at)
     report.created_at = case.received_at
     _history_write(report=report, case=case, decision=decision, by=by, ended_at=ended_at)
     return report
+
+
+def _answered(case: LegacyCase) -> bool:
+    """The card says how the city answered: its text is the report's (last) answer."""
+    return case.status in (Status.BEANTWOORD, Status.AFGESLOTEN) and bool(case.answer)
 
 
 def _history_write(
@@ -218,17 +224,19 @@ def _history_write(
         note=decision.reason,
     )
     ReportEvent.objects.filter(pk=received.pk).update(created_at=case.received_at)
+    # An answered case's text is its answer. Another status keeps its text as report_transition keeps a step's:
+    # on the step when the reporter sees that status's text (why it is not admissible, say), else internal.
+    public_text = _answered(case) or case.status in workflow.PUBLIC_NOTE
     if case.status != Status.NIEUW:
-        event_type = EVENT_TYPES.get(case.status, ReportEvent.Type.STATUS)
-        if case.answer:
-            event_type = ReportEvent.Type.ANSWER
         step = ReportEvent.objects.create(
             report=report,
-            event_type=event_type,
+            event_type=(
+                ReportEvent.Type.ANSWER if _answered(case) else EVENT_TYPES.get(case.status, ReportEvent.Type.STATUS)
+            ),
             from_status=Status.NIEUW,
             to_status=case.status,
             department=decision.department,
-            note=case.answer,
+            note=case.answer if public_text else "",
             public=True,
         )
         if ended_at is not None:
@@ -236,11 +244,14 @@ def _history_write(
     origin = _("Imported from the register kept before the meldpunt; original reference %(reference)s.") % {
         "reference": case.original_reference
     }
+    note = f"{origin} {case.note}".strip()
+    if case.answer and not public_text:
+        note = f"{note}\n{case.answer}"
     ReportEvent.objects.create(
         report=report,
         event_type=ReportEvent.Type.NOTE,
         actor=actor_of(by),
         department=decision.department,
-        note=f"{origin} {case.note}".strip(),
+        note=note,
         public=False,
     )
