@@ -111,6 +111,8 @@ class ImportedReportAdmin(admin.ModelAdmin):
                 result = _import_uploaded(form.cleaned_data, by=request.user)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
+            else:
+                form = LegacyImportForm()  # the next upload starts as a dry run again
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -135,7 +137,12 @@ def _import_uploaded(data: dict, *, by) -> dict:
         rejects_path = Path(folder) / "rejects.csv"
         mapping = mapping_load(mapping_path)
         summary = legacy_reports_import(
-            path=register_path, mapping=mapping, commit=data["commit"], rejects_path=rejects_path, by=by
+            path=register_path,
+            mapping=mapping,
+            commit=data["commit"],
+            rejects_path=rejects_path,
+            by=by,
+            source_name=register.name,
         )
         rejects_bytes = rejects_path.read_bytes()
     reader = csv.DictReader(io.StringIO(rejects_bytes.decode("utf-8-sig"), newline=""), delimiter=summary.delimiter)

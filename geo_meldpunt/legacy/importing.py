@@ -113,12 +113,14 @@ def legacy_reports_import(
     rejects_path: Path | str | None = None,
     by: Any = None,
     progress: Progress | None = None,
+    source_name: str | None = None,
 ) -> ImportSummary:
     """Import (with `commit`) or check the old register in `path` with `mapping`; write the rejects file.
 
     Raises SourceError (unreadable file, a mapped column missing) or MappingError before any row is read.
     `by` is the user running the import (named in the reports' history); `progress(done, total)` is called
-    after each row.
+    after each row. `source_name` is the file's name as the history notes give it (default: the path's name; an
+    upload is stored under another).
     """
     started = time.monotonic()
     path = Path(path)
@@ -129,7 +131,9 @@ def legacy_reports_import(
     summary = ImportSummary(committed=commit, read=len(source.rows), delimiter=source.delimiter)
     rejects: list[tuple[SourceRow, str]] = []
     for done, row in enumerate(source.rows, start=1):
-        code, reason = _row_import(row, reader=reader, repeated=repeated, commit=commit, by=by, source_name=path.name)
+        code, reason = _row_import(
+            row, reader=reader, repeated=repeated, commit=commit, by=by, source_name=source_name or path.name
+        )
         if code == "imported":
             summary.imported += 1
         elif code == "skipped":

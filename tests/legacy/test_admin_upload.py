@@ -54,6 +54,7 @@ def test_importing_from_the_admin_writes_the_good_rows_and_lists_them(coordinato
     assert "Geïmporteerd: 3" in html
     imported = Report.objects.filter(channel=Channel.LEGACY)
     assert imported.count() == 3
+    assert "kaarten.csv" in imported.get(original_reference="K-2021-0002").events.get(public=False).note
     assert OutgoingEmail.objects.count() == 0
     listing = coordinator_client.get(reverse("admin:legacy_importedreport_changelist")).content.decode()
     assert "K-2021-0001" in listing and "K-2022-0004" not in listing
