@@ -24,7 +24,7 @@ from django.utils import timezone
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.notifications.models import OutgoingEmail
 from geo_meldpunt.reports.models import Category, Channel, Kind, ReferenceCounter, Report, ReportEvent, Status
-from geo_meldpunt.reports.selectors import overdue_digest_data
+from geo_meldpunt.reports.selectors import overdue_digest_data, public_reports
 from geo_meldpunt.reports.services import imports, report_create, report_transition
 from geo_meldpunt.staff.groups import COORDINATOR
 from tests.factories import WAPENPLEIN, point_at
@@ -416,3 +416,12 @@ def test_a_file_that_is_no_workbook_is_refused_with_a_message(tmp_path):
 
     with pytest.raises(CommandError, match="Excel"):
         run(path)
+
+
+def test_old_solved_cases_do_not_light_up_on_the_public_map_on_the_day_of_import(cards):
+    run(cards, commit=True)
+
+    shown = set(public_reports().filter(channel=Channel.LEGACY).values_list("original_reference", flat=True))
+
+    assert "K-2021-0001" not in shown  # closed in March 2021
+    assert "K-2021-0002" in shown  # still open: it is going on now

@@ -23,6 +23,8 @@ Decisions, so nobody has to guess them:
   breaches either way.
 - Times not on the card stay empty: the acknowledgement, answer and closing times are set only from the date
   the case ended when the file gives one, never invented (statistics would count an invented time as a fact).
+  An ended case's last change is the date it ended (else its original date), not the import: the public map
+  shows solved reports for a while after their last change.
   History: the 'received' event carries the original date; the status at import, with the answer when there is
   one, is an event at the date the case ended (or at the import); an internal note says where it came from.
 """
@@ -200,9 +202,13 @@ def report_import(*, case: LegacyCase, by: Any = None, deadlines_from_original: 
         paused_since=now if case.status == workflow.PAUSED else None,
         answer=case.answer if answered else "",
     )
-    # auto_now_add wrote the time of the import; the case was received long before.
-    Report.objects.filter(pk=report.pk).update(created_at=case.received_at)
+    # auto_now_add and auto_now wrote the time of the import; the case was received long before, and an ended
+    # case last changed when it ended (or, not knowing when, when it came in). The public map shows solved
+    # reports for a while after their last change: years of old cases must not light up on the day of import.
     report.created_at = case.received_at
+    if case.status not in OPEN_STATUSES:
+        report.updated_at = ended_at or case.received_at
+    Report.objects.filter(pk=report.pk).update(created_at=report.created_at, updated_at=report.updated_at)
     _history_write(report=report, case=case, decision=decision, by=by, ended_at=ended_at)
     return report
 
