@@ -24,6 +24,9 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("e-mail")
     POST = "post", _("post")
     API = "api", _("third-party app")
+    # Cases from the register kept before the meldpunt (paper signal cards, spreadsheets), brought in by the
+    # legacy import only (geo_meldpunt/legacy): no form or API files a report on this channel.
+    LEGACY = "legacy", _("signal card (imported)")
 
 
 # Channels a citizen may use without logging in; the others are entered by city staff.

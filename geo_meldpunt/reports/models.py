@@ -80,6 +80,10 @@ def new_tracking_token() -> str:
 
 class Report(TimeStampedModel):
     reference = models.CharField(max_length=24, unique=True)
+    # The case's number in the register kept before the meldpunt (a signal card, a spreadsheet row), for cases
+    # brought in by the legacy import; empty for every other report. Unique when given: the import is idempotent
+    # by it. db_default as well: the demo generator COPYs rows without naming this column.
+    original_reference = models.CharField(_("original reference"), max_length=60, blank=True, default="", db_default="")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
     # Geography: distances and radii are in metres and ST_DWithin uses the GiST index.
@@ -135,7 +139,12 @@ class Report(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(impact__isnull=True) | models.Q(impact__gte=1, impact__lte=5),
                 name="report_impact_1_5",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["original_reference"],
+                condition=~models.Q(original_reference=""),
+                name="report_original_reference_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["category", "status"], name="report_category_status"),

@@ -7,7 +7,8 @@
 - merge.py: following an open report instead of filing a duplicate, merging duplicates;
 - confirm.py: staff on the spot add what they saw (a note, photos) to an open report;
 - surveys.py: closing a report when its satisfaction question was answered or went unanswered;
-- deadlines.py: filling in the deadlines of reports that have none.
+- deadlines.py: filling in the deadlines of reports that have none;
+- imports.py: bringing in an old case from the register kept before the meldpunt (legacy import), mailing nobody.
 Interfaces (api/, maps/, feedback's page and tasks) call these; the feedback and notification services they call
 in turn never call back. The names are gathered here so that `services.report_create(...)` reads as before.
 """
@@ -18,6 +19,7 @@ from .common import Conflict, Forbidden
 from .confirm import report_observation_add
 from .create import KINDS_NEEDING_EMAIL, KINDS_NEEDING_LOCATION, report_create, report_validate
 from .deadlines import reports_deadlines_fill
+from .imports import AlreadyImported, LegacyCase, report_import, report_import_check
 from .merge import report_follow, report_merge
 from .once import idempotency_keys_purge, report_create_once
 from .surveys import report_close_after_survey, report_survey_answer, reports_close_unanswered_surveys
@@ -26,8 +28,10 @@ from .transition import report_answer, report_note_add, report_transition
 __all__ = [
     "KINDS_NEEDING_EMAIL",
     "KINDS_NEEDING_LOCATION",
+    "AlreadyImported",
     "Conflict",
     "Forbidden",
+    "LegacyCase",
     "deadlines_config",
     "deadlines_settings",
     "idempotency_keys_purge",
@@ -36,6 +40,8 @@ __all__ = [
     "report_create",
     "report_create_once",
     "report_follow",
+    "report_import",
+    "report_import_check",
     "report_merge",
     "report_note_add",
     "report_observation_add",

@@ -31,6 +31,10 @@ def report_validate(
     *, kind: str, category: Category, point: Point | None, reporter_email: str, channel: str, staff: bool
 ) -> None:
     """Domain rules about a new report; raises ApplicationError naming the field at fault."""
+    if channel == Channel.LEGACY:
+        raise ApplicationError(
+            _("Old signal cards come in through the legacy import only."), field="channel", code="import_only"
+        )
     if not category.active:
         raise ApplicationError(_("This category is no longer in use."), field="category")
     kind_accepted_check(category=category, kind=kind, field="kind")
