@@ -14,6 +14,7 @@
 
 import { ApiError, makeApi, messagesOf } from "./meld-api.js";
 import { setupCategories } from "./meld-categories.js";
+import { setupCompliment } from "./meld-compliment.js";
 import { setupDetails } from "./meld-details.js";
 import { draftClear, draftLoad, draftSave } from "./meld-draft.js";
 import { setupDuplicates } from "./meld-duplicates.js";
@@ -38,6 +39,8 @@ const FIELD_STEPS = {
   reporter_name: "details",
   reporter_email: "details",
   reporter_phone: "details",
+  compliment_department: "details",
+  compliment_staff_member: "details",
 };
 // The message slot a field's errors go to, when it is not the field's own.
 const FIELD_SLOTS = { lat: "location", lon: "location", address: "location" };
@@ -51,6 +54,8 @@ const FIELD_CONTROLS = {
   reporter_name: () => [byId("meld-name")],
   reporter_email: () => [byId("meld-email")],
   reporter_phone: () => [byId("meld-phone")],
+  compliment_department: () => [byId("meld-compliment-department")],
+  compliment_staff_member: () => [byId("meld-compliment-staff")],
 };
 // Where the keyboard goes when a step has an error in this field.
 const FIELD_FOCUS = { location: () => byId("meld-address-q") };
@@ -68,6 +73,8 @@ const DRAFT_FIELDS = {
   reporter_name: "string",
   reporter_email: "string",
   reporter_phone: "string",
+  compliment_department: "string",
+  compliment_staff_member: "string",
   step: "string",
   photo_count: "number",
 };
@@ -85,6 +92,8 @@ const state = {
   reporter_name: "",
   reporter_email: "",
   reporter_phone: "",
+  compliment_department: "",
+  compliment_staff_member: "",
   step: "kind",
   photo_count: 0,
 };
@@ -98,6 +107,8 @@ function hasInput() {
     state.reporter_name.trim() ||
     state.reporter_email.trim() ||
     state.reporter_phone.trim() ||
+    state.compliment_department ||
+    state.compliment_staff_member.trim() ||
     state.impact ||
     state.photo_count,
   );
@@ -129,7 +140,6 @@ const ctx = {
   fieldError,
   clearError,
   categoryBySlug: (slug) => categories.bySlug(slug),
-  previewCategory: () => state.category || categories.fallbackSlug(),
   placeChanged() {
     duplicates.refresh();
     categories.showRouting();
@@ -148,9 +158,9 @@ const ctx = {
 const locationStep = setupLocation(ctx);
 ctx.location = locationStep;
 const categories = setupCategories(ctx);
-ctx.categoriesLoaded = categories.loaded;
 const duplicates = setupDuplicates(ctx);
 const details = setupDetails(ctx);
+const compliment = setupCompliment(ctx);
 
 // --- Errors next to their fields -------------------------------------------------------------------------------
 
@@ -269,6 +279,7 @@ function payload() {
     reporter_name: state.reporter_name.trim(),
     reporter_email: state.reporter_email.trim(),
     reporter_phone: state.reporter_phone.trim(),
+    ...compliment.payload(),
   };
   if (state.impact) data.impact = state.impact;
   if (!state.no_location && state.lat !== null) {
@@ -398,6 +409,7 @@ document.querySelectorAll('input[name="kind"]').forEach((radio) => {
     locationStep.refreshKind();
     categories.refreshKind();
     details.refreshKind();
+    compliment.refreshKind();
     ctx.save();
   });
 });
@@ -413,6 +425,7 @@ function restore(draft) {
   else state.kind = "";
   locationStep.restore();
   details.restore();
+  compliment.restore();
   byId("meld-draft-text").textContent = strings.draft_restored;
   byId("meld-draft-photos").textContent = strings.draft_photos_lost;
   byId("meld-draft-photos").hidden = !(state.photo_count > 0);
@@ -431,6 +444,7 @@ const draft = draftLoad();
 if (draft) restore(draft);
 locationStep.refreshKind();
 details.refreshKind();
+compliment.refreshKind();
 details.showCount();
 categories.loaded.then(() => categories.refreshKind());
 // The duplicates step is decided when leaving the category step; a draft reopens at the category step instead.
