@@ -1,4 +1,4 @@
-"""Every error the API returns is a 400/403/404 with messages per field, never a 500 for bad input."""
+"""Every error the API returns is a 400/403/404/422 with messages per field, never a 500 for bad input."""
 
 from rest_framework import status
 from rest_framework.response import Response
@@ -6,9 +6,12 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from geo_meldpunt.core.errors import ApplicationError
 
+# Refusals that are not about the input's form: the input is well-formed but conflicts with what was filed.
+STATUS_BY_CODE = {"idempotency_key_reused": status.HTTP_422_UNPROCESSABLE_ENTITY}
+
 
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         key = exc.field or "non_field_errors"
-        return Response({key: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({key: [exc.message]}, status=STATUS_BY_CODE.get(exc.code, status.HTTP_400_BAD_REQUEST))
     return drf_exception_handler(exc, context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,6 +17,7 @@ from geo_meldpunt.reports import duplicates, selectors, services
 from geo_meldpunt.reports.models import Report
 from geo_meldpunt.zones import routing
 
+from . import idempotency
 from . import serializers as s
 from .fields import parse_bbox
 
@@ -61,14 +63,40 @@ class ReportListCreateApi(generics.GenericAPIView):
         page = self.paginate_queryset(reports)
         return self.get_paginated_response(s.PublicMapReportFeature(page, many=True, context={"request": request}).data)
 
-    @extend_schema(request=s.ReportCreateInput, responses={201: s.ReportCreatedOutput})
+    @extend_schema(
+        request=s.ReportCreateInput,
+        parameters=[
+            OpenApiParameter(
+                idempotency.HEADER,
+                str,
+                location=OpenApiParameter.HEADER,
+                description=(
+                    "Optional client key (8-100 of A-Z a-z 0-9 - _ : .), kept "
+                    f"{settings.REPORTS_IDEMPOTENCY_KEY_DAYS} days: a repeat with the same body answers 200 with "
+                    "the report already made; the same key with another body is a 422."
+                ),
+            )
+        ],
+        responses={201: s.ReportCreatedOutput, 200: s.ReportCreatedOutput},
+    )
     def post(self, request):
+        key = idempotency.idempotency_key_from(request)
+        fingerprint = idempotency.request_fingerprint(request.data) if key else ""
         data = s.ReportCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = request.user if request.user.is_authenticated else None
-        report = services.report_create(**data.validated_data, created_by=user)
+        if key is None:
+            report, created = services.report_create(**data.validated_data, created_by=user), True
+        else:
+            report, created = services.report_create_once(
+                idempotency_key=key, fingerprint=fingerprint, **data.validated_data, created_by=user
+            )
         body = s.ReportCreatedOutput(report).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["tracking_url"]})
+        return Response(
+            body,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            headers={"Location": body["tracking_url"]},
+        )
 
 
 class NearbyReportsApi(APIView):

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import public, report
+from .views import embed, public, report
 from .views.backoffice import auth as backoffice_auth
 from .views.backoffice import detail as backoffice_detail
 from .views.backoffice import lists as backoffice_lists
@@ -21,6 +21,14 @@ backoffice_patterns = [
     path("meldingen/<str:reference>/notitie/", backoffice_detail.report_note, name="report-note"),
 ]
 
+# What the city's own web site embeds (see maps/views/embed.py): names in the "embed" namespace.
+embed_patterns = [
+    path("meldpunt.js", embed.script, name="script"),
+    path("knop/", embed.knop, name="knop"),
+    path("kaart/", embed.kaart, name="kaart"),
+    path("naar/<slug:page>/", embed.naar, name="naar"),
+]
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("meld/", report.meld, name="meld"),
@@ -28,4 +36,5 @@ urlpatterns = [
     path("volg/<str:token>/", public.track, name="track"),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the chosen language is kept in a cookie
     path("behandeling/", include((backoffice_patterns, "backoffice"))),
+    path("embed/", include((embed_patterns, "embed"))),
 ]

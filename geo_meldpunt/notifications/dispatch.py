@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from geo_meldpunt.reports.choices import STAFF_REPORTER_CHANNELS
 from geo_meldpunt.reports.models import Kind, Status
 
 from .models import OutgoingEmail, TemplateKey
@@ -50,7 +51,8 @@ def report_created_notify(*, report) -> list[OutgoingEmail]:
                 )
             )
         return emails
-    if report.reporter_email:
+    # An employee reporting in their own city (a warden, a colleague on /meld/) needs no acknowledgement.
+    if report.reporter_email and report.channel not in STAFF_REPORTER_CHANNELS:
         emails.append(_to_reporter(report, TemplateKey.ACKNOWLEDGEMENT, dedupe=f"{report.pk}"))
     return emails
 

@@ -28,6 +28,9 @@ class Channel(models.TextChoices):
 
 # Channels a citizen may use without logging in; the others are entered by city staff.
 PUBLIC_CHANNELS = (Channel.WEB, Channel.API)
+# Channels on which the employee is the reporter (a warden in the street, a colleague on /meld/): their account
+# supplies name and e-mail, and no acknowledgement is mailed to someone reporting in their own city.
+STAFF_REPORTER_CHANNELS = (Channel.FIELD, Channel.STAFF)
 
 
 class Status(models.TextChoices):

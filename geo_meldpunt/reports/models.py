@@ -278,3 +278,22 @@ class AnswerTemplate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.language})"
+
+
+class IdempotencyKey(models.Model):
+    """A client's key for one filing: a repeat of the same request answers the report it already made.
+
+    Phones that were offline resend what they queued; a lost answer makes any client retry. The key row is
+    inserted in the filing's own transaction, before the report: a concurrent request with the same key waits
+    on the unique index until the first commits (then it finds the row) or rolls back (then it files itself).
+    Kept REPORTS_IDEMPOTENCY_KEY_DAYS, then removed by a scheduled task.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    # sha256 of the request's fields and photo contents (reports/idempotency.py): "the same body".
+    fingerprint = models.CharField(max_length=64)
+    report = models.ForeignKey(Report, null=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

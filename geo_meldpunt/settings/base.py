@@ -61,6 +61,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# No page may be shown in another site's frame (clickjacking); Django's default, stated because the embed pages
+# (maps/embedding.py) are the one exception.
+X_FRAME_OPTIONS = "DENY"
+
 ROOT_URLCONF = "geo_meldpunt.urls"
 WSGI_APPLICATION = "geo_meldpunt.wsgi.application"
 LOGIN_URL = "/behandeling/login/"
@@ -184,6 +188,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.close_unanswered_surveys",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Client keys of filed reports older than REPORTS_IDEMPOTENCY_KEY_DAYS are forgotten.
+    "reports-purge-idempotency-keys": {
+        "task": "reports.purge_idempotency_keys",
+        "schedule": crontab(hour=3, minute=10),
+    },
 }
 
 # --- Meldpunt: the city ------------------------------------------------------------------------------------
@@ -210,6 +219,9 @@ REPORTS_PHOTO_MAX_COUNT = 5
 REPORTS_PHOTO_MAX_SIDE = 2560
 # Longest accepted description (characters).
 REPORTS_DESCRIPTION_MAX_LENGTH = 5000
+# How long the Idempotency-Key of a filed report is remembered (days): a phone that was offline for a week and
+# resends what it queued still gets the report it made, not a second one.
+REPORTS_IDEMPOTENCY_KEY_DAYS = 30
 # Public map clusters: the cell size in screen pixels at the requested zoom (the grid is fixed per zoom level, so
 # cells do not jump while the map pans); from REPORTS_CLUSTERS_DETAIL_ZOOM on the map lists reports one by one
 # (/api/v1/reports/) instead; a request may cover at most REPORTS_CLUSTERS_MAX_CELLS cells (a 4K screen of 60 px
@@ -253,6 +265,11 @@ MAPS_CENTER = (float(env("MELDPUNT_MAP_LAT", "51.2297")), float(env("MELDPUNT_MA
 MAPS_ZOOM = 14
 # A solved report stays on the public map this many days after its last change.
 MAPS_RECENTLY_SOLVED_DAYS = 60
+# Web sites that may embed the "meld iets" button and the small map (/embed/..., see the README): origins such as
+# https://www.oostende.be, comma-separated (a subdomain wildcard such as https://*.oostende.be is allowed). Only the
+# embed pages may be framed, and only by these origins and the app itself (CSP frame-ancestors); every other page
+# answers X-Frame-Options: DENY (X_FRAME_OPTIONS below). Empty: no other site may embed them.
+MAPS_EMBED_ORIGINS = [o.strip().rstrip("/") for o in env("MELDPUNT_EMBED_ORIGINS", "").split(",") if o.strip()]
 
 # --- Geocoding -------------------------------------------------------------------------------------------
 # "local": the city's own address table (reference data); "nominatim": an online geocoder through geopy,

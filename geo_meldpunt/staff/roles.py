@@ -84,3 +84,15 @@ def can_see_statistics(user: Any) -> bool:
 def can_configure(user: Any) -> bool:
     """Categories, deadlines, routing rules, answer templates."""
     return is_coordinator(user)
+
+
+def is_employee(user: Any) -> bool:
+    """A city employee: any meldpunt role, or staff status. May report on the staff channels (field, phone, ...)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_staff or roles_of(user))
+
+
+def display_name(user: Any) -> str:
+    """How reports and pages name an employee: the full name, else the user name."""
+    return user.get_full_name() or user.get_username()

@@ -43,7 +43,7 @@ STATUS_EXPLANATIONS: dict[str, object] = {
 
 
 def home(request):
-    return render(request, "maps/home.html", {"kaart": _kaart_context(category=None, status="all")})
+    return render(request, "maps/home.html", {"kaart": kaart_context(category=None, status="all")})
 
 
 def kaart(request):
@@ -58,7 +58,7 @@ def kaart(request):
         request,
         "maps/kaart.html",
         {
-            "kaart": _kaart_context(category=category, status=status),
+            "kaart": kaart_context(category=category, status=status),
             "category_groups": groups,
             "status_choices": [(key, label) for key, (label, _statuses) in STATUS_FILTERS.items()],
             "selected_category": category,
@@ -153,7 +153,7 @@ def _public_slugs(groups: list[dict]) -> set[str]:
     return slugs | {child.slug for g in groups for child in g["children"]}
 
 
-def _kaart_context(*, category: str | None, status: str) -> dict:
+def kaart_context(*, category: str | None, status: str) -> dict:
     """What kaart.js needs: endpoints, filters, status groups and every string it shows (translated here)."""
     return {
         "urls": {

@@ -46,25 +46,25 @@ def browser():
 
 
 class OutsideRequests:
-    def __init__(self, allowed_netloc: str) -> None:
-        self.allowed_netloc = allowed_netloc
+    def __init__(self, *allowed_netlocs: str) -> None:
+        self.allowed_netlocs = set(allowed_netlocs)
         self.seen: list[str] = []
 
     def handle(self, route) -> None:
         url = route.request.url
         parts = urlsplit(url)
-        if parts.scheme in ("data", "blob") or parts.netloc == self.allowed_netloc:
+        if parts.scheme in ("data", "blob") or parts.netloc in self.allowed_netlocs:
             route.continue_()
         else:
             self.seen.append(url)
             route.abort()
 
 
-def _new_page(browser, live_server, request, **context_options) -> tuple[Page, OutsideRequests]:
+def _new_page(browser, live_server, request, also_allow=(), **context_options) -> tuple[Page, OutsideRequests]:
     options = {"locale": "nl-BE", "viewport": {"width": 1280, "height": 900}, "base_url": live_server.url}
     options.update(context_options)
     context = browser.new_context(**options)
-    outside = OutsideRequests(urlsplit(live_server.url).netloc)
+    outside = OutsideRequests(urlsplit(live_server.url).netloc, *also_allow)
     context.route("**/*", outside.handle)
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -87,11 +87,15 @@ def page(browser, live_site, request):
 
 @pytest.fixture
 def new_page(browser, live_site, request):
-    """Open another page with its own context options (viewport, locale, geolocation, permissions)."""
+    """Open another page with its own context options (viewport, locale, geolocation, permissions).
+
+    `also_allow`: further host:port pairs the page may ask, each a local server the test itself runs (the city's
+    site around an embedded frame in test_embed.py); every other host still fails the test.
+    """
     opened: list[OutsideRequests] = []
 
-    def make(**context_options) -> Page:
-        page, outside = _new_page(browser, live_site, request, **context_options)
+    def make(also_allow: tuple[str, ...] = (), **context_options) -> Page:
+        page, outside = _new_page(browser, live_site, request, also_allow, **context_options)
         opened.append(outside)
         return page
 

@@ -3,6 +3,7 @@
 - create.py: filing a report (validated, routed, acknowledged);
 - transition.py: `report_transition`, the only code that changes a status, and internal notes;
 - assign.py: routing again after a change of category or place, reassigning by hand;
+- once.py: filing at most once per client key (retries from phones that were offline);
 - merge.py: following an open report instead of filing a duplicate, merging duplicates;
 - surveys.py: closing a report when its satisfaction question was answered or went unanswered;
 - deadlines.py: filling in the deadlines of reports that have none.
@@ -16,6 +17,7 @@ from .common import Conflict, Forbidden
 from .create import KINDS_NEEDING_EMAIL, KINDS_NEEDING_LOCATION, report_create, report_validate
 from .deadlines import reports_deadlines_fill
 from .merge import report_follow, report_merge
+from .once import idempotency_keys_purge, report_create_once
 from .surveys import report_close_after_survey, report_survey_answer, reports_close_unanswered_surveys
 from .transition import report_answer, report_note_add, report_transition
 
@@ -26,9 +28,11 @@ __all__ = [
     "Forbidden",
     "deadlines_config",
     "deadlines_settings",
+    "idempotency_keys_purge",
     "report_answer",
     "report_close_after_survey",
     "report_create",
+    "report_create_once",
     "report_follow",
     "report_merge",
     "report_note_add",

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.notifications import dispatch
-from geo_meldpunt.staff.roles import SYSTEM
+from geo_meldpunt.staff import roles
 from geo_meldpunt.zones import routing
 from geo_meldpunt.zones.selectors import compliment_departments
 
 from .. import sla
+from ..choices import STAFF_REPORTER_CHANNELS
 from ..models import (
     PUBLIC_CHANNELS,
     Category,
@@ -143,7 +144,10 @@ def report_create(
     One transaction: the report is stored whole or not at all. The acknowledgement (or a compliment's thanks and
     forward) is written to the outbox in it and sent after commit.
     """
-    staff = bool(created_by is not None and created_by.is_staff)
+    staff = roles.is_employee(created_by)
+    if staff and channel in STAFF_REPORTER_CHANNELS:
+        reporter_name = reporter_name or roles.display_name(created_by)
+        reporter_email = reporter_email or created_by.email
     report_validate(
         kind=kind,
         category=category,
@@ -199,7 +203,7 @@ def report_create(
     _photos_store(report=report, photos=photos)
     if passes_on_at_once(kind=kind, department=decision.department, named=compliment_department is not None):
         # Through the one choke point, so the history shows the step and the forward goes out with it.
-        report = report_transition(report=report, to=Status.DOORGEGEVEN, by=SYSTEM)
+        report = report_transition(report=report, to=Status.DOORGEGEVEN, by=roles.SYSTEM)
     dispatch.report_created_notify(report=report)
     return report
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0006_regulation'),
+        ('reports', '0007_idempotency_key'),
     ]
 
     operations = [
