@@ -157,6 +157,14 @@ class DepartmentOutput(serializers.Serializer):
         return obj.localized_name()
 
 
+class ComplimentDepartmentOutput(serializers.Serializer):
+    slug = serializers.CharField(help_text="What `compliment_department` takes.")
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, obj) -> str:
+        return obj.localized_name()
+
+
 class ZoneOutput(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_noop, ngettext
 from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports.models import Kind
 from geo_meldpunt.reports.services import KINDS_NEEDING_EMAIL, KINDS_NEEDING_LOCATION
-from geo_meldpunt.zones.selectors import compliment_departments
 
 # Zoom when the pin is set from a position (my location, an address, a photo): close enough to drag it precisely.
 PIN_ZOOM = 17
@@ -60,6 +59,7 @@ def meld_config(request) -> dict:
         "csrf_token": get_token(request),
         "urls": {
             "categories": reverse("api-categories"),
+            "compliment_departments": reverse("api-compliment-departments"),
             "reports": reverse("api-reports"),
             "nearby": reverse("api-reports-nearby"),
             "follow": reverse("api-report-follow", kwargs={"reference": "REFERENCE"}),
@@ -189,6 +189,5 @@ def meld(request):
             "photo_max_count": settings.REPORTS_PHOTO_MAX_COUNT,
             "meld_config": meld_config(request),
             "meld_strings": meld_strings(),
-            "compliment_departments": compliment_departments(),
         },
     )

@@ -220,6 +220,16 @@ def compliment_payload(**overrides) -> dict:
     return data
 
 
+def test_the_services_a_compliment_may_name_are_listed_in_the_askers_language(api_client):
+    services = api_client.get("/api/v1/compliment-departments/", HTTP_ACCEPT_LANGUAGE="fr").json()
+
+    by_slug = {service["slug"]: service["name"] for service in services}
+    assert by_slug["groendienst"] == "Service des espaces verts"
+    assert "meldpunt" in by_slug  # the meldpunt's own desk may be praised too
+    assert not {"fluvius", "awv", "politie"} & set(by_slug)  # outside bodies are not the city's services
+    assert set(services[0]) == {"slug", "name"}
+
+
 @pytest.mark.parametrize("by", ["slug", "id"])
 def test_a_compliment_names_its_service_by_slug_or_id_and_goes_there_at_once(api_client, by):
     groen = Department.objects.get(slug="groendienst")

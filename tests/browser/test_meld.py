@@ -501,6 +501,7 @@ def test_a_compliment_names_the_service_and_the_staff_member_and_goes_there_at_o
     wait_for_step(page, "details")
     service = page.get_by_label("Stadsdienst")
     assert service.is_visible()
+    service.locator("option[value='groendienst']").wait_for(state="attached")  # the services come from the API
     # The city's own services; not the outside bodies such as the grid operator.
     offered = service.locator("option").all_inner_texts()
     assert groen.name_nl in offered and "Fluvius" not in " ".join(offered)

@@ -2,17 +2,36 @@
  * A compliment's own fields in step "Tell us more": the city service it is for and, if known, the staff member.
  * Shown for the kind "compliment" only; a named service gets the compliment at once, whatever the category or
  * place. "I don't know" (no service) leaves it to the meldpunt coordinator, who finds the service.
+ * The services come from the API (names in the page's language), as the categories do.
  */
 
-import { byId } from "./meld-util.js";
+import { byId, el } from "./meld-util.js";
 
 const KIND = "compliment";
 
 export function setupCompliment(ctx) {
-  const { state } = ctx;
+  const { config, api, state } = ctx;
   const fields = byId("meld-compliment");
   const department = byId("meld-compliment-department");
   const staffMember = byId("meld-compliment-staff");
+
+  const loaded = api
+    .get(config.urls.compliment_departments)
+    .then(({ data }) => {
+      const services = Array.isArray(data) ? data : [];
+      department.append(...services.map((service) => el("option", { value: service.slug, text: service.name })));
+    })
+    .catch(() => {
+      // Without the list the compliment still goes out: "I don't know" lets the coordinator pass it on.
+    })
+    .then(showChosen);
+
+  /** The chosen service in the list; one that is no longer offered is dropped rather than sent. */
+  function showChosen() {
+    const offered = Array.from(department.options).some((o) => o.value === state.compliment_department);
+    if (!offered) state.compliment_department = "";
+    department.value = state.compliment_department;
+  }
 
   department.addEventListener("change", () => {
     state.compliment_department = department.value;
@@ -26,14 +45,12 @@ export function setupCompliment(ctx) {
   });
 
   return {
+    loaded,
     refreshKind() {
       fields.hidden = state.kind !== KIND;
     },
     restore() {
-      // A service that is no longer offered is dropped rather than sent.
-      const offered = Array.from(department.options).some((o) => o.value === state.compliment_department);
-      state.compliment_department = offered ? state.compliment_department : "";
-      department.value = state.compliment_department;
+      loaded.then(showChosen);
       staffMember.value = state.compliment_staff_member;
     },
     /** The fields a report sends: nothing unless it is a compliment (the API refuses them on other kinds). */
