@@ -505,6 +505,9 @@ def test_a_compliment_names_the_service_and_the_staff_member_and_goes_there_at_o
     # The city's own services; not the outside bodies such as the grid operator.
     offered = service.locator("option").all_inner_texts()
     assert groen.name_nl in offered and "Fluvius" not in " ".join(offered)
+    # Praise is not asked how much it bothers anyone.
+    assert page.locator(".meld-impact").is_hidden()
+    assert page.locator("#meld-description-hint").inner_text() == "Wat gebeurde er, en wat maakte het goed?"
     service.select_option("groendienst")
     page.get_by_test_id("compliment-staff-member").fill("Jef, de tuinman in het Leopoldpark")
     page.get_by_test_id("description").fill("Jef heeft mijn kind geholpen toen het gevallen was. Super!")
@@ -544,6 +547,7 @@ def test_a_melding_never_sends_the_compliment_fields_chosen_before_changing_kind
     choose_category(page, "zwerf", "Zwerfvuil")
     page.get_by_test_id("next-category").click()
     assert page.get_by_test_id("compliment-fields").is_hidden()
+    assert page.locator(".meld-impact").is_visible()
     page.get_by_test_id("description").fill("Zakken afval naast de vuilbak.")
     page.get_by_test_id("submit").click()
 

@@ -14,6 +14,8 @@ export function setupCompliment(ctx) {
   const fields = byId("meld-compliment");
   const department = byId("meld-compliment-department");
   const staffMember = byId("meld-compliment-staff");
+  const impact = document.querySelector(".meld-impact");
+  const hint = byId("meld-description-hint");
 
   const loaded = api
     .get(config.urls.compliment_departments)
@@ -46,8 +48,13 @@ export function setupCompliment(ctx) {
 
   return {
     loaded,
+    /** Fields for a compliment only; and praise is not asked how much it bothers anyone, nor "what is wrong". */
     refreshKind() {
-      fields.hidden = state.kind !== KIND;
+      const praise = state.kind === KIND;
+      fields.hidden = !praise;
+      impact.hidden = praise;
+      if (!("usual" in hint.dataset)) hint.dataset.usual = hint.textContent;
+      hint.textContent = praise ? hint.dataset.complimentText : hint.dataset.usual;
     },
     restore() {
       loaded.then(showChosen);
@@ -61,5 +68,7 @@ export function setupCompliment(ctx) {
         compliment_staff_member: state.compliment_staff_member.trim(),
       };
     },
+    /** Whether the felt impact goes with the report: not for praise (its question is hidden then). */
+    asksImpact: () => state.kind !== KIND,
   };
 }

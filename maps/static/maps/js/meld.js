@@ -281,7 +281,7 @@ function payload() {
     reporter_phone: state.reporter_phone.trim(),
     ...compliment.payload(),
   };
-  if (state.impact) data.impact = state.impact;
+  if (state.impact && compliment.asksImpact()) data.impact = state.impact;
   if (!state.no_location && state.lat !== null) {
     data.lat = state.lat;
     data.lon = state.lon;
