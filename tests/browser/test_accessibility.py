@@ -1,4 +1,4 @@
-"""Every page with a map passes axe-core (WCAG 2.1 A/AA) twice: as the other browser tests run it (no base map), and
+"""Every page with a map passes axe-core (WCAG 2.1 A/AA, and unique landmarks) twice: as the other browser tests run it (no base map), and
 as a city ships it (the default base layer on, DEBUG off).
 
 The base map brings what the plain background hides: Leaflet's attribution control, with its links, and the tiles.
@@ -116,6 +116,7 @@ def test_every_page_with_a_map_passes_axe_with_and_without_the_base_map(
     check("meld", "/meld/", "#meld-map", pin_on_the_map)
     check("kaart", "/kaart/", "#kaart-map")
     check("volg", f"/volg/{report.tracking_token}/", "#track-map")
+    check("embed-kaart", "/embed/kaart/", "#kaart-map")  # the small map the city's own site shows in a frame
     log_in(page, live_site, handler)
     check("backoffice-queue", "/behandeling/", "#bo-map")
     check("backoffice-report", f"/behandeling/meldingen/{report.reference}/", "#bo-map")
