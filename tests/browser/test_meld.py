@@ -546,6 +546,7 @@ def test_a_melding_never_sends_the_compliment_fields_chosen_before_changing_kind
     page.get_by_test_id("next-location").click()
     choose_category(page, "zwerf", "Zwerfvuil")
     page.get_by_test_id("next-category").click()
+    wait_for_step(page, "details")
     assert page.get_by_test_id("compliment-fields").is_hidden()
     assert page.locator(".meld-impact").is_visible()
     page.get_by_test_id("description").fill("Zakken afval naast de vuilbak.")
