@@ -1,5 +1,5 @@
-"""Every page with a map passes axe-core (WCAG 2.1 A/AA, and unique landmarks) twice: as the other browser tests run it (no base map), and
-as a city ships it (the default base layer on, DEBUG off).
+"""Every page with a map passes axe-core (WCAG 2.1 A/AA, and unique landmarks) twice: as the other browser tests
+run it (no base map), and as a city ships it (the default base layer on, DEBUG off).
 
 The base map brings what the plain background hides: Leaflet's attribution control, with its links, and the tiles.
 The tile server is answered here, in the browser, with a small PNG: no request leaves the machine, and the
