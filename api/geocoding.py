@@ -1,7 +1,12 @@
 """Address search and reverse geocoding for the "meld iets" page: thin views over geo_meldpunt.geocoding.
 
 GET /api/v1/geocode/?q=Kapellestraat 12&limit=5   -> [{label, lat, lon, street, housenumber, postcode, municipality}]
-GET /api/v1/geocode/reverse/?lat=51.2297&lon=2.9196 -> {label, lat, lon, distance_m, street, ...}, or 404
+GET /api/v1/geocode/reverse/?lat=51.2297&lon=2.9196 -> {in_territory, address: {label, lat, lon, distance_m, ...}
+                                                        or null, message}
+
+Reverse geocoding answers the question "what is here?": a point in the sea or far from any house is a valid
+question with the answer "no address" (200, `address` null, `message` saying why), so a page can ask it for every
+move of a pin without a stream of errors. Only input that is not a coordinate is a 400, naming the parameter.
 """
 
 from __future__ import annotations
@@ -11,14 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo_meldpunt.core.geo import make_point
 from geo_meldpunt.geocoding.backends import get_geocoder
 from geo_meldpunt.geocoding.base import GeocodeResult
-from geo_meldpunt.zones.routing import covering_zones, territory_check
+from geo_meldpunt.zones.routing import covering_zones, in_territory, outside_territory_message
 
 from .fields import LatField, LonField
 
@@ -65,8 +69,18 @@ class GeocodeResultOutput(serializers.Serializer):
         return round(result.point.x, COORDINATE_DECIMALS)
 
 
-class ReverseGeocodeOutput(GeocodeResultOutput):
+class ReverseGeocodeAddress(GeocodeResultOutput):
     distance_m = serializers.FloatField(help_text="Metres from the asked point to this address.")
+
+
+class ReverseGeocodeOutput(serializers.Serializer):
+    in_territory = serializers.BooleanField(
+        help_text="Whether the point lies within the city's territory (a report can be filed there)."
+    )
+    address = ReverseGeocodeAddress(allow_null=True, help_text="The nearest known address; null when none.")
+    message = serializers.CharField(
+        help_text="Why there is no address (outside the city, none nearby), in the asker's language; empty otherwise."
+    )
 
 
 class GeocodeApi(APIView):
@@ -84,25 +98,28 @@ class GeocodeApi(APIView):
 
 
 class ReverseGeocodeApi(APIView):
-    """The nearest known address to a point in the city, within GEOCODING_REVERSE_RADIUS_M metres."""
+    """The nearest known address to a point in the city, within GEOCODING_REVERSE_RADIUS_M metres, and whether the
+    point lies in the city at all. Outside the city no address is looked up: a report cannot be filed there."""
 
     @extend_schema(
         parameters=[ReverseGeocodeQuery],
         responses={
             200: ReverseGeocodeOutput,
-            400: OpenApiResponse(description="Not a coordinate, or outside the city (message under `location`)."),
-            404: OpenApiResponse(description="No address is known near this point (message under `detail`)."),
+            400: OpenApiResponse(description="Not a coordinate: messages per parameter (`lat`, `lon`)."),
         },
     )
     def get(self, request):
         query = ReverseGeocodeQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         point = make_point(lon=query.validated_data["lon"], lat=query.validated_data["lat"])
-        territory_check(covering_zones(point))  # outside the city: 400, as when filing a report there
-        result = get_geocoder().reverse(point)
-        if result is None:
-            raise NotFound(
-                _("No address is known within %(metres)s m of this place; the pin itself tells us where it is.")
-                % {"metres": settings.GEOCODING_REVERSE_RADIUS_M}
-            )
-        return Response(ReverseGeocodeOutput(result).data)
+        inside = in_territory(covering_zones(point))
+        result = get_geocoder().reverse(point) if inside else None
+        if not inside:
+            message = outside_territory_message()
+        elif result is None:
+            message = _(
+                "No address is known within %(metres)s m of this place; the pin itself tells us where it is."
+            ) % {"metres": settings.GEOCODING_REVERSE_RADIUS_M}
+        else:
+            message = ""
+        return Response(ReverseGeocodeOutput({"in_territory": inside, "address": result, "message": message}).data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
@@ -13,6 +14,7 @@ from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.notifications.contexts import tracking_url
 from geo_meldpunt.reports.models import Category, Channel, Kind, Report, ReportEvent, Status
 from geo_meldpunt.reports.photos import photo_prepare
+from geo_meldpunt.zones.models import Department
 
 from .fields import LatField, LonField, PointLocationField, point_from
 
@@ -39,6 +41,42 @@ class CategorySlugField(serializers.SlugRelatedField):
         if not lookup_value_ok(data):
             self.fail("does_not_exist", value=data)
         return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string"}, {"type": "integer"}],
+        "nullable": True,
+        "description": "A department's slug (“groendienst”) or id.",
+    }
+)
+class DepartmentField(serializers.RelatedField):
+    """A department by its slug ("groendienst") or its id (12). Any department is found, so that the service can
+    say why an inactive or external one cannot be named, rather than "unknown"."""
+
+    default_error_messages = {
+        "does_not_exist": _("Unknown department “{value}”."),
+        "invalid": _("Give the department's slug or id."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Department.objects.all())
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        text = str(data).strip()
+        if not lookup_value_ok(text) or not text:
+            self.fail("does_not_exist", value=text)
+        lookup = {"pk": int(text)} if text.isascii() and text.isdigit() and len(text) <= 18 else {"slug": text}
+        department = Department.objects.filter(**lookup).first()
+        if department is None:
+            self.fail("does_not_exist", value=text)
+        return department
+
+    def to_representation(self, value):
+        return value.slug
 
 
 # --- Categories --------------------------------------------------------------------------------------------
@@ -79,6 +117,10 @@ class ReportCreateInput(serializers.Serializer):
         error_messages={"invalid": _("Give a phone number with digits only (spaces, + and / are fine).")},
     )
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    # Compliments only: the service the compliment is for (its slug or id; it gets the compliment whatever the
+    # category or place) and, optionally, the staff member's name. Empty: routed by category as any report.
+    compliment_department = DepartmentField(required=False, allow_null=True, default=None)
+    compliment_staff_member = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     # Multipart forms send photos as repeated "photos" parts; ListField reads them with QueryDict.getlist, so
     # the form data stays a QueryDict and an untouched optional form field (impact="") counts as not given.
     photos = serializers.ListField(
@@ -110,6 +152,14 @@ class DepartmentOutput(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.SerializerMethodField()
     is_external = serializers.BooleanField()
+
+    def get_name(self, obj) -> str:
+        return obj.localized_name()
+
+
+class ComplimentDepartmentOutput(serializers.Serializer):
+    slug = serializers.CharField(help_text="What `compliment_department` takes.")
+    name = serializers.SerializerMethodField()
 
     def get_name(self, obj) -> str:
         return obj.localized_name()

@@ -5,6 +5,7 @@ from . import clusters, geocoding, views
 
 urlpatterns = [
     path("v1/categories/", views.CategoryListApi.as_view(), name="api-categories"),
+    path("v1/compliment-departments/", views.ComplimentDepartmentListApi.as_view(), name="api-compliment-departments"),
     path("v1/reports/", views.ReportListCreateApi.as_view(), name="api-reports"),
     path("v1/reports/nearby/", views.NearbyReportsApi.as_view(), name="api-reports-nearby"),
     path("v1/reports/clusters/", clusters.ReportClustersApi.as_view(), name="api-reports-clusters"),

@@ -16,6 +16,7 @@ from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports import duplicates, selectors, services
 from geo_meldpunt.reports.models import Report
 from geo_meldpunt.zones import routing
+from geo_meldpunt.zones.selectors import compliment_departments
 
 from . import idempotency
 from . import serializers as s
@@ -28,6 +29,16 @@ class CategoryListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.categories_active()
+
+
+class ComplimentDepartmentListApi(generics.ListAPIView):
+    """The city's services a compliment may name (`compliment_department` on POST /api/v1/reports/), by name."""
+
+    serializer_class = s.ComplimentDepartmentOutput
+    pagination_class = None
+
+    def get_queryset(self):
+        return compliment_departments()
 
 
 class PublicReportPagination(GeoJsonPagination):

@@ -79,13 +79,19 @@ def batch_draw(rng: np.random.Generator, *, world: World, stamps: np.ndarray, no
     age_days = (now_s - stamps) / 86_400
     status = statuses(rng, age_days)
     compliment = kind == Kind.COMPLIMENT
-    status[compliment & (age_days >= 2)] = Status.AFGESLOTEN  # forwarded and thanked at once
+    status[compliment & (age_days >= 2)] = Status.AFGESLOTEN
     handled = np.minimum(stamps + rng.exponential(7 * 86_400, size=n), now_s)
-    updated = np.where(status == Status.NIEUW, stamps, np.maximum(handled, stamps))
 
     routed = [world.decision(int(c), zs) for c, zs in zip(cat, zone_sets, strict=True)]
     external = np.fromiter((r[4] for r in routed), dtype=bool, count=n)
     status[external & (status == Status.IN_BEHANDELING)] = Status.DOORVERWEZEN
+    # A compliment follows its own flow: passed on as it comes in (report_create), unless it landed with the
+    # coordinator, who passes it on by hand; closed after a couple of days.
+    coordinator_id = world.coordinator.pk if world.coordinator is not None else None
+    with_coordinator = np.fromiter((r[0] == coordinator_id for r in routed), dtype=bool, count=n)
+    young = compliment & (age_days < 2)
+    status[young] = np.where(with_coordinator[young], Status.NIEUW, Status.DOORGEGEVEN)
+    updated = np.where(status == Status.NIEUW, stamps, np.maximum(handled, stamps))
 
     descriptions = description_texts(rng, world.topics, cat, kind)
     public_channels = {str(c) for c in PUBLIC_CHANNELS}

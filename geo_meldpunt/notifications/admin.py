@@ -25,8 +25,8 @@ TEMPLATE_VARIABLES = {
     "answer_follower": f"{REPORT_VARIABLES}, answer",
     "satisfaction_question": f"{REPORT_VARIABLES}, survey_url, expires_at, link_days",
     "ombudsman_details": f"{REPORT_VARIABLES}, score, ombudsman.name, ombudsman.email, ombudsman.phone, ombudsman.url",
-    "compliment_thanks": REPORT_VARIABLES,
-    "compliment_forward": REPORT_VARIABLES,
+    "compliment_thanks": f"{REPORT_VARIABLES}, staff_member, passed_on (true when the department has it already)",
+    "compliment_forward": f"{REPORT_VARIABLES}, staff_member",
     "department_digest": (
         "department, on, overdue, near (lists of items: reference, kind, category, deadline, due, days_late, url)"
     ),

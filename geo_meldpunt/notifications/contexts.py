@@ -52,6 +52,7 @@ def report_context(report, language: str) -> dict:
             "description": defang(report.description),
             "address": defang(report.address),
             "reporter_name": defang(report.reporter_name),
+            "staff_member": defang(report.compliment_staff_member),
             "created_at": timezone.localtime(report.created_at),
             "expected_answer_date": expected_answer_date(report),
             "tracking_url": tracking_url(report),

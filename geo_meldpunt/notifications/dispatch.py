@@ -9,14 +9,16 @@ the same event queues nothing new: calling twice is harmless.
 
 Who gets what:
 - created: the reporter gets an acknowledgement (reference, department, expected answer date), when they left
-  an e-mail address. A compliment instead goes at once to its department's mailbox, and the reporter is thanked.
+  an e-mail address. A compliment's reporter is thanked instead, and told whether it went to the service
+  already (`passed_on`): one whose department is known is passed on in the same transaction (doorgegeven, below).
 - doorverwezen: the reporter is told which external body took it over.
 - wacht_op_melder: the reporter is told what is needed (the step's note).
 - beantwoord: the answer to the reporter and to every follower (each in their own language). The satisfaction
   question that follows is a step of report_transition (feedback.services.survey_create queues its own e-mail).
 - niet_ontvankelijk: the reporter is told that the city cannot handle it, and why (the step's note, which the
   workflow requires). Not for a compliment: declaring one inadmissible sends nothing.
-- doorgegeven (a compliment passed on): its forward to the department, if creation did not send it already.
+- doorgegeven (a compliment passed on, at creation or by a handler): its forward to the department's mailbox,
+  once per report.
 - heropend: nothing is sent (report_transition withdraws an unanswered satisfaction question).
 Reporters and followers read their own language (report.language, follower.language); departments and the
 coordinator read NOTIFICATIONS_STAFF_LANGUAGE.
@@ -34,14 +36,20 @@ from .outbox import report_email_queue
 
 
 def report_created_notify(*, report) -> list[OutgoingEmail]:
-    """Acknowledgement to the reporter (or thanks and forwarding for a compliment). Returns the messages."""
+    """Acknowledgement to the reporter (or thanks for a compliment). Returns the messages.
+
+    A compliment's forward to its department is not sent here but with the step to doorgegeven, which
+    report_create takes first when the department is known: the thanks then says it was passed on.
+    """
     emails: list[OutgoingEmail] = []
     if report.kind == Kind.COMPLIMENT:
-        forward = _compliment_forward(report)
-        if forward is not None:
-            emails.append(forward)
         if report.reporter_email:
-            emails.append(_to_reporter(report, TemplateKey.COMPLIMENT_THANKS, dedupe=f"{report.pk}"))
+            passed_on = report.status == Status.DOORGEGEVEN
+            emails.append(
+                _to_reporter(
+                    report, TemplateKey.COMPLIMENT_THANKS, dedupe=f"{report.pk}", extra={"passed_on": passed_on}
+                )
+            )
         return emails
     # An employee reporting in their own city (a warden, a colleague on /meld/) needs no acknowledgement.
     if report.reporter_email and report.channel not in STAFF_REPORTER_CHANNELS:

@@ -100,6 +100,12 @@ class Report(TimeStampedModel):
     reporter_name = models.CharField(max_length=200, blank=True)
     reporter_email = models.EmailField(blank=True)
     reporter_phone = models.CharField(max_length=40, blank=True)
+    # A compliment may name the staff member it is for (free text, as the reporter knows them); the department
+    # it names is the report's department. Not public: a name of a city employee, for that department only.
+    # db_default as well: the demo generator COPYs rows without naming this column.
+    compliment_staff_member = models.CharField(
+        _("staff member complimented"), max_length=200, blank=True, default="", db_default=""
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -126,14 +126,19 @@ def coordinator() -> Department:
     return department
 
 
+def in_territory(zones: Sequence[CoveringZone]) -> bool:
+    """Whether a territory zone is among the zones covering a point (covering_zones)."""
+    return any(z.zone_type == ZoneType.TERRITORY for z in zones)
+
+
+def outside_territory_message() -> str:
+    return _("This location lies outside the city's territory. Choose a place within the city.")
+
+
 def territory_check(zones: Sequence[CoveringZone]) -> None:
     """Refuse a point that no territory zone covers: the sea, a neighbouring town."""
-    if not any(z.zone_type == ZoneType.TERRITORY for z in zones):
-        raise OutsideTerritory(
-            _("This location lies outside the city's territory. Choose a place within the city."),
-            field="location",
-            code="outside_territory",
-        )
+    if not in_territory(zones):
+        raise OutsideTerritory(outside_territory_message(), field="location", code="outside_territory")
 
 
 def decide(
@@ -218,3 +223,27 @@ def route(*, category, point: Point | None, language: str | None = None) -> Rout
     rules = candidate_rules(category, zones)
     with translation.override(language or settings.LANGUAGE_CODE):
         return decide(category, zones, rules, located=point is not None)
+
+
+def route_compliment(*, department: Department, point: Point | None, language: str | None = None) -> RoutingDecision:
+    """A compliment that names its department goes there, wherever it was given: the reporter chose the service.
+
+    No rule applies; a point, when given, must still lie in the territory, and the report records its zone as
+    any other report does (the most specific neighbourhood-like zone).
+    """
+    zones = covering_zones(point) if point is not None else []
+    if point is not None:
+        territory_check(zones)
+    recorded_zone = _recorded_zone(None, zones)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        reason = _("Compliment for %(department)s: the reporter named this service.") % {
+            "department": department.localized_name()
+        }
+    return RoutingDecision(
+        department=department,
+        zone_id=recorded_zone.id if recorded_zone else None,
+        rule=None,
+        reason=reason,
+        routable=True,
+        zones=tuple(zones),
+    )

@@ -12,8 +12,8 @@ from geo_meldpunt.reports.models import OPEN_STATUSES, SOLVED_STATUSES, Category
 
 # Solved: the reporter got an answer. The map shows these next to the open ones so that people see what happens.
 
-# Statuses in which an external body has the report.
-FORWARDED_STATUSES = (Status.DOORVERWEZEN, Status.DOORGEGEVEN)
+# Statuses in which an external body has the report. Not doorgegeven: a compliment passed on went to a city service.
+FORWARDED_STATUSES = (Status.DOORVERWEZEN,)
 
 # The map's status filter: a choice in the page, a list of statuses for the API.
 STATUS_FILTERS = {
@@ -38,7 +38,7 @@ STATUS_EXPLANATIONS: dict[str, object] = {
         "Someone reported the same problem earlier: your report was joined to that one and handled with it."
     ),
     Status.NIET_ONTVANKELIJK: gettext_lazy("The city cannot handle this report."),
-    Status.DOORGEGEVEN: gettext_lazy("Your report was passed on to another organisation."),
+    Status.DOORGEGEVEN: gettext_lazy("Your compliment was passed on to the service concerned."),
 }
 
 
@@ -95,7 +95,7 @@ def _forwarded_to(report: Report, history: list[ReportEvent]):
     if report.status in FORWARDED_STATUSES:
         for event in reversed(history):
             if event.event_type == ReportEvent.Type.FORWARDED and event.department is not None:
-                return event.department
+                return event.department if event.department.is_external else None
     return report.department if report.department.is_external else None
 
 
@@ -111,6 +111,8 @@ def _history_item(event: ReportEvent, *, current_answer: str) -> dict:
     elif kind in (ReportEvent.Type.ROUTED, ReportEvent.Type.REASSIGNED):
         text = _("Passed on to %(department)s.") % {"department": department}
         note = ""
+    elif kind == ReportEvent.Type.FORWARDED and event.to_status == Status.DOORGEGEVEN:
+        text = _("Passed on to %(department)s.") % {"department": department}  # a compliment, to a city service
     elif kind == ReportEvent.Type.FORWARDED:
         text = _("Forwarded to %(department)s.") % {"department": department}
     elif kind == ReportEvent.Type.ANSWER:

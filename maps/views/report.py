@@ -70,6 +70,7 @@ def meld_config(request) -> dict:
         "csrf_token": get_token(request),
         "urls": {
             "categories": reverse("api-categories"),
+            "compliment_departments": reverse("api-compliment-departments"),
             "reports": reverse("api-reports"),
             "nearby": reverse("api-reports-nearby"),
             "follow": reverse("api-report-follow", kwargs={"reference": "REFERENCE"}),

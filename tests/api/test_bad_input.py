@@ -146,6 +146,14 @@ JSON_CASES = [
     ("name-too-long", {"reporter_name": "J" * 201}, "reporter_name"),
     ("unknown-channel", {"channel": "postduif"}, "channel"),
     ("unknown-language", {"language": "xx"}, "language"),
+    ("department-on-a-melding", {"compliment_department": "groendienst"}, "compliment_department"),
+    ("staff-member-on-a-melding", {"compliment_staff_member": "Jef"}, "compliment_staff_member"),
+    ("department-with-nul", {"compliment_department": "groen\x00dienst"}, "compliment_department"),
+    ("department-as-object", {"compliment_department": {"slug": "groendienst"}}, "compliment_department"),
+    ("department-as-bool", {"compliment_department": True}, "compliment_department"),
+    ("department-superscript-digit", {"compliment_department": "²"}, "compliment_department"),
+    ("department-huge-id", {"compliment_department": 10**30}, "compliment_department"),
+    ("staff-member-too-long", {"compliment_staff_member": "J" * 201}, "compliment_staff_member"),
     *[(f"staff-channel-{c}", {"channel": c}, "channel") for c in ("staff", "field", "desk", "phone", "email", "post")],
 ]
 

@@ -103,7 +103,7 @@ def test_a_failing_online_service_still_answers_from_the_local_table(api_client,
     reverse = api_client.get(REVERSE, {"lat": WAPENPLEIN[1], "lon": WAPENPLEIN[0]})
 
     assert (search.status_code, [r["label"] for r in search.json()]) == (200, ["Wapenplein, 8400 Oostende"])
-    assert (reverse.status_code, reverse.json()["label"]) == (200, "Wapenplein, 8400 Oostende")
+    assert (reverse.status_code, reverse.json()["address"]["label"]) == (200, "Wapenplein, 8400 Oostende")
 
 
 # --- Reverse ---------------------------------------------------------------------------------------------------
@@ -116,34 +116,41 @@ def test_reverse_answers_the_nearest_address_with_its_distance(api_client):
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == RESULT_KEYS | {"distance_m"}
-    assert body["label"] == "Wapenplein, 8400 Oostende"
-    assert (body["lon"], body["lat"]) == WAPENPLEIN
-    assert body["distance_m"] == pytest.approx(20, abs=0.1)
+    assert (body["in_territory"], body["message"]) == (True, "")
+    address = body["address"]
+    assert set(address) == RESULT_KEYS | {"distance_m"}
+    assert address["label"] == "Wapenplein, 8400 Oostende"
+    assert (address["lon"], address["lat"]) == WAPENPLEIN
+    assert address["distance_m"] == pytest.approx(20, abs=0.1)
 
 
-def test_reverse_far_from_any_address_is_a_404_with_a_message(api_client):
+def test_reverse_far_from_any_address_answers_no_address_with_a_message(api_client):
     polders = reference_point("Zandvoorde polders (buitengebied)")
 
     response = api_client.get(REVERSE, {"lat": polders.y, "lon": polders.x})
 
-    assert response.status_code == 404
+    assert response.status_code == 200
     assert response.json() == {
-        "detail": "Binnen 150 m van deze plaats is geen adres bekend; de speld zelf toont ons waar het is."
+        "in_territory": True,
+        "address": None,
+        "message": "Binnen 150 m van deze plaats is geen adres bekend; de speld zelf toont ons waar het is.",
     }
     english = api_client.get(REVERSE, {"lat": polders.y, "lon": polders.x}, HTTP_ACCEPT_LANGUAGE="en")
-    assert english.json()["detail"].startswith("No address is known within 150 m")
+    assert english.json()["message"].startswith("No address is known within 150 m")
 
 
 @pytest.mark.parametrize("name", [p["name"] for p in reference_check_points() if not p["inside"]])
-def test_reverse_outside_the_territory_is_a_400(api_client, name):
+def test_reverse_outside_the_territory_answers_no_address_and_says_so(api_client, name):
     place = reference_point(name)
 
     response = api_client.get(REVERSE, {"lat": place.y, "lon": place.x})
 
-    assert response.status_code == 400
-    assert list(response.json()) == ["location"]
-    assert "buiten het grondgebied" in response.json()["location"][0]
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["in_territory"], body["address"]) == (False, None)
+    assert "buiten het grondgebied" in body["message"]
+    english = api_client.get(REVERSE, {"lat": place.y, "lon": place.x}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["message"].startswith("This location lies outside the city's territory")
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from geo_meldpunt.reports.models import Report, ReportEvent, ReportPhoto, Status
-from geo_meldpunt.zones.models import ZoneType
+from geo_meldpunt.zones.models import Department, ZoneType
 from tests.factories import (
     WAPENPLEIN,
     CategoryFactory,
@@ -204,3 +204,86 @@ def test_a_compliment_expects_no_answer_date(api_client):
     response = api_client.post(URL, payload(category, kind="compliment"), format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["expected_answer_date"] is None
+
+
+# --- Compliments name their service ------------------------------------------------------------------------
+
+
+def compliment_payload(**overrides) -> dict:
+    data = {
+        "kind": "compliment",
+        "category": "compliment-medewerker",
+        "description": "Heel vriendelijk geholpen door de parkwachter.",
+        "reporter_email": "an@example.org",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_services_a_compliment_may_name_are_listed_in_the_askers_language(api_client):
+    services = api_client.get("/api/v1/compliment-departments/", HTTP_ACCEPT_LANGUAGE="fr").json()
+
+    by_slug = {service["slug"]: service["name"] for service in services}
+    assert by_slug["groendienst"] == "Service des espaces verts"
+    assert "meldpunt" in by_slug  # the meldpunt's own desk may be praised too
+    assert not {"fluvius", "awv", "politie"} & set(by_slug)  # outside bodies are not the city's services
+    assert set(services[0]) == {"slug", "name"}
+
+
+@pytest.mark.parametrize("by", ["slug", "id"])
+def test_a_compliment_names_its_service_by_slug_or_id_and_goes_there_at_once(api_client, by):
+    groen = Department.objects.get(slug="groendienst")
+    named = groen.slug if by == "slug" else groen.pk
+
+    response = api_client.post(
+        URL, compliment_payload(compliment_department=named, compliment_staff_member="Jef"), format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["department"]["slug"] == "groendienst"
+    assert body["status"] == Status.DOORGEGEVEN
+    assert "compliment_staff_member" not in body  # a city employee's name stays out of public answers
+    report = Report.objects.get(reference=body["reference"])
+    assert (report.department, report.compliment_staff_member, report.point) == (groen, "Jef", None)
+
+
+def test_a_compliment_form_with_an_empty_service_goes_to_the_coordinator(api_client):
+    response = api_client.post(
+        URL, compliment_payload(compliment_department="", compliment_staff_member=""), format="multipart"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["department"]["slug"] == "meldpunt"
+    assert response.json()["status"] == Status.NIEUW
+
+
+@pytest.mark.parametrize(
+    ("named", "change", "message_nl", "message_en"),
+    [
+        ("bestaat-niet", None, "Onbekende dienst", "Unknown department"),
+        ("fluvius", None, "geen stadsdienst", "not a city service"),
+        ("groendienst", {"active": False}, "niet meer in gebruik", "no longer in use"),
+    ],
+)
+def test_a_wrong_external_or_inactive_service_is_a_field_error_in_the_callers_language(
+    api_client, named, change, message_nl, message_en
+):
+    if change:
+        Department.objects.filter(slug=named).update(**change)
+    for language, message in (("nl", message_nl), ("en", message_en)):
+        response = api_client.post(
+            URL, compliment_payload(compliment_department=named), format="json", HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert response.status_code == 400
+        assert list(response.json()) == ["compliment_department"]
+        assert message in response.json()["compliment_department"][0]
+    assert Report.objects.count() == 0
+
+
+def test_a_melding_cannot_name_its_department(api_client):
+    category = CategoryFactory()
+    response = api_client.post(URL, payload(category, compliment_department="groendienst"), format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["compliment_department"]
+    assert Report.objects.count() == 0

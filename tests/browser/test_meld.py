@@ -13,7 +13,9 @@ import re
 import pytest
 from PIL import Image
 
+from geo_meldpunt.notifications.models import OutgoingEmail
 from geo_meldpunt.reports.models import Category, Follower, Report
+from geo_meldpunt.zones.models import Department
 from tests.factories import ReportFactory, image_bytes, point_at
 
 # Near the Wapenplein, in the centre: inside the territory.
@@ -478,4 +480,113 @@ def test_a_compliment_may_skip_the_place(page):
     page.get_by_test_id("done").wait_for()
     report = Report.objects.get()
     assert (report.kind, report.point, report.category.slug) == ("compliment", None, "compliment-medewerker")
+    # No service named: the meldpunt coordinator finds the right one.
+    assert report.department.is_coordinator and report.status == "nieuw"
     assert errors == []
+
+
+def test_a_compliment_names_the_service_and_the_staff_member_and_goes_there_at_once(
+    page, screenshot, assert_accessible
+):
+    errors = watch_errors(page)
+    groen = Department.objects.get(slug="groendienst")
+    open_meld(page)
+    assert page.get_by_test_id("compliment-fields").is_hidden()  # not for the other kinds
+    choose_kind(page, "compliment")
+    page.get_by_test_id("no-location").check()
+    page.get_by_test_id("next-location").click()
+    choose_category(page, "medewerker", "Compliment voor een medewerker of dienst")
+    page.get_by_test_id("next-category").click()
+
+    wait_for_step(page, "details")
+    service = page.get_by_label("Stadsdienst")
+    assert service.is_visible()
+    service.locator("option[value='groendienst']").wait_for(state="attached")  # the services come from the API
+    # The city's own services; not the outside bodies such as the grid operator.
+    offered = service.locator("option").all_inner_texts()
+    assert groen.name_nl in offered and "Fluvius" not in " ".join(offered)
+    # Praise is not asked how much it bothers anyone.
+    assert page.locator(".meld-impact").is_hidden()
+    assert page.locator("#meld-description-hint").inner_text() == "Wat gebeurde er, en wat maakte het goed?"
+    service.select_option("groendienst")
+    page.get_by_test_id("compliment-staff-member").fill("Jef, de tuinman in het Leopoldpark")
+    page.get_by_test_id("description").fill("Jef heeft mijn kind geholpen toen het gevallen was. Super!")
+    page.get_by_test_id("reporter-email").fill("dankbaar@example.org")
+    screenshot(page, "compliment-details")
+    assert_accessible(page)
+    page.get_by_test_id("submit").click()
+
+    page.get_by_test_id("done").wait_for()
+    assert page.get_by_test_id("done-department").inner_text() == groen.name_nl
+    screenshot(page, "compliment-done")
+    report = Report.objects.get()
+    assert (report.department, report.status) == (groen, "doorgegeven")
+    assert report.compliment_staff_member == "Jef, de tuinman in het Leopoldpark"
+    forward = OutgoingEmail.objects.get(report=report, template_key="compliment_forward")
+    assert forward.to == groen.email and "Jef, de tuinman in het Leopoldpark" in forward.body
+    assert errors == []
+
+
+def test_a_melding_never_sends_the_compliment_fields_chosen_before_changing_kind(page):
+    errors = watch_errors(page)
+    open_meld(page)
+    choose_kind(page, "compliment")
+    page.get_by_test_id("no-location").check()
+    page.get_by_test_id("next-location").click()
+    choose_category(page, "medewerker", "Compliment voor een medewerker of dienst")
+    page.get_by_test_id("next-category").click()
+    page.get_by_test_id("compliment-department").select_option("groendienst")
+
+    # The reporter changes their mind: it is a melding after all.
+    for _ in range(3):
+        page.locator(".meld-step:not([hidden]) [data-prev]").click()
+    choose_kind(page, "melding")
+    click_map(page, *CENTRE)
+    wait_for_place(page, "inside")
+    page.get_by_test_id("next-location").click()
+    choose_category(page, "zwerf", "Zwerfvuil")
+    page.get_by_test_id("next-category").click()
+    wait_for_step(page, "details")
+    assert page.get_by_test_id("compliment-fields").is_hidden()
+    assert page.locator(".meld-impact").is_visible()
+    page.get_by_test_id("description").fill("Zakken afval naast de vuilbak.")
+    page.get_by_test_id("submit").click()
+
+    page.get_by_test_id("done").wait_for()
+    report = Report.objects.get()
+    assert (report.kind, report.department.slug) == ("melding", report.category.department.slug)
+    assert errors == []
+
+
+# --- Only questions the API answers --------------------------------------------------------------------------
+
+
+def test_a_pin_before_the_category_and_a_pin_in_the_sea_cause_no_error_and_no_refused_request(page):
+    errors = watch_errors(page)
+    console_errors: list[str] = []
+    refused: list[str] = []
+    previews: list[str] = []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "response",
+        lambda response: refused.append(f"{response.status} {response.url}") if response.status >= 400 else None,
+    )
+    page.on("request", lambda request: previews.append(request.url) if "/routing/preview/" in request.url else None)
+    open_meld(page)
+    choose_kind(page, "melding")
+
+    click_map(page, *CENTRE)  # no category yet
+    wait_for_place(page, "inside")
+    click_map(page, *SEA)
+    page.get_by_test_id("error-location").wait_for()
+    assert page.get_by_test_id("error-location").inner_text().startswith(OUTSIDE_NL)
+    click_map(page, *CENTRE)
+    wait_for_place(page, "inside")
+    assert previews == []  # nothing to preview without a category
+
+    page.get_by_test_id("next-location").click()
+    choose_category(page, "put", "Put in het wegdek")
+    page.get_by_test_id("routing-preview").filter(has_text=re.compile(r"\S")).wait_for()
+    assert len(previews) >= 1 and all("category=wegdek-put" in url for url in previews)
+
+    assert refused == [] and console_errors == [] and errors == []

@@ -13,7 +13,8 @@ from django.db import connection
 from django.utils import timezone
 
 from geo_meldpunt.demo.tunables import DEMO_CITY_CENTRE, DEMO_TOKEN_PREFIX
-from geo_meldpunt.reports.models import PUBLIC_CHANNELS, Kind, Report, ReportEvent
+from geo_meldpunt.reports import workflow
+from geo_meldpunt.reports.models import PUBLIC_CHANNELS, Kind, Report, ReportEvent, Status
 from geo_meldpunt.zones import routing
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,8 @@ def test_reports_are_well_formed_and_varied(generated):
         assert report.reporter_email == "" or report.reporter_email.endswith("@example.org")
         if report.kind == Kind.KLACHT:
             assert report.reporter_email
+        if report.kind == Kind.COMPLIMENT:  # passed on and closed, never "in progress" like a melding
+            assert report.status in workflow.COMPLIMENT_FLOW
         # Staff-only channels are entered by a staff member, as report_create requires.
         assert (report.channel in PUBLIC_CHANNELS) == (report.created_by is None)
         assert report.created_by is None or report.created_by.is_staff
@@ -149,3 +152,17 @@ def test_ensure_adds_only_what_is_missing_and_is_idempotent():
     assert demo_reports().count() == 180
     references = list(demo_reports().values_list("reference", flat=True))
     assert len(set(references)) == 180
+
+
+def test_recent_compliments_are_passed_on_or_wait_with_the_coordinator(monkeypatch):
+    """As report_create does: a compliment is passed on as it comes in, unless routing gave it to the coordinator."""
+    monkeypatch.setattr("geo_meldpunt.demo.timeline.DEMO_HISTORY_DAYS", 0)  # everything made today
+    monkeypatch.setattr("geo_meldpunt.demo.world.KIND_WEIGHTS", {Kind.COMPLIMENT: 1.0})
+    generate("--count", "200", "--seed", "3")
+
+    compliments = [r for r in demo_reports().select_related("department") if r.kind == Kind.COMPLIMENT]
+    assert compliments
+    for report in compliments:
+        expected = Status.NIEUW if report.department.is_coordinator else Status.DOORGEGEVEN
+        assert report.status == expected, (report.category.slug, report.department.slug)
+    assert {r.status for r in compliments} == {Status.NIEUW, Status.DOORGEGEVEN}

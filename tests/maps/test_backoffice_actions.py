@@ -239,6 +239,9 @@ def test_an_internal_note_is_added_and_marked_internal(client_as, handler, repor
 
 
 def test_a_compliment_is_passed_on_and_closed(client_as, handler, department):
+    # A department without a mailbox: the compliment waits in its queue until a handler passes it on.
+    Department.objects.filter(pk=department.pk).update(email="")
+    department.refresh_from_db()
     compliment = ReportFactory(
         category=CategoryFactory(department=department, kinds=[Kind.COMPLIMENT]), kind=Kind.COMPLIMENT
     )

@@ -381,6 +381,24 @@ def test_compliments_are_listed_for_the_department(client, handler, department):
     assert "Wat een mooi plein!" in html and "Elders." not in html
 
 
+def test_a_compliment_shows_the_staff_member_it_names_in_the_list_and_on_its_page(client, handler, department):
+    compliment = ReportFactory(
+        category=CategoryFactory(kinds=[Kind.COMPLIMENT]),
+        kind=Kind.COMPLIMENT,
+        point=None,
+        compliment_department=department,
+        compliment_staff_member="Mieke van het loket",
+    )
+    assert compliment.department == department  # named by the reporter, whatever the category's department
+    client = logged_in(client, handler)
+
+    listed = client.get("/behandeling/complimenten/").content.decode()
+    page = client.get(f"/behandeling/meldingen/{compliment.reference}/").content.decode()
+
+    assert re.search(r"<p data-staff-member>[^<]*Mieke van het loket", listed)
+    assert re.search(r"<dd data-staff-member>Mieke van het loket</dd>", page)
+
+
 # --- A report's page -----------------------------------------------------------------------------------------
 
 

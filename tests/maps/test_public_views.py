@@ -206,6 +206,25 @@ def test_the_tracking_page_names_the_external_body_a_report_was_forwarded_to(cli
     assert 'data-event="forwarded"' in html
 
 
+def test_a_compliment_passed_on_to_a_city_service_is_not_shown_as_taken_over_by_an_outside_body(client):
+    groen = Department.objects.get(slug="groendienst")
+    report = ReportFactory(
+        kind="compliment",
+        category=Category.objects.get(slug="compliment-medewerker"),
+        point=None,
+        compliment_department=groen,
+        compliment_staff_member="Jef",
+    )
+
+    html = client.get(f"/volg/{report.tracking_token}/").content.decode()
+
+    assert 'data-status="doorgegeven"' in html
+    assert "data-forwarded-to" not in html  # no "this organisation, not the city, is responsible"
+    assert f"Doorgegeven aan {groen.name_nl}." in html
+    assert "andere organisatie" not in html
+    assert "Jef" not in html  # the staff member's name is for the department, not for the public page
+
+
 def test_the_tracking_page_shows_the_answer_and_only_public_history(client):
     report = ReportFactory(category=Category.objects.get(slug="wegdek-put"))
     ReportEvent.objects.create(

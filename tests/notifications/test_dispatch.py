@@ -117,12 +117,14 @@ def test_a_compliment_goes_to_the_department_mailbox_and_the_reporter_is_thanked
         "en",
     )
     assert "Thank you very much for your compliment" in thanks.body
+    assert f"passed it on to {department.name_en} straight away" in thanks.body
     assert not emails(report, template_key=TemplateKey.ACKNOWLEDGEMENT)
     assert list(department_compliments(department=department)) == [report]
+    assert report.status == Status.DOORGEGEVEN  # passed on as it came in: the forward went with that step
 
-    # Passing it on through the workflow does not send it a second time.
-    transition(report, Status.DOORGEGEVEN)
-    assert len(emails(report, template_key=TemplateKey.COMPLIMENT_FORWARD)) == 1
+    # Closing it sends nothing more.
+    transition(report, Status.AFGESLOTEN)
+    assert len(emails(report)) == 2
 
     sent = send_queued()
     assert sorted(m.to[0] for m in sent) == ["groendienst@example.org", "melder@example.org"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib.gis.geos import Point
 from django.db import transaction
@@ -13,13 +14,18 @@ from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.notifications import dispatch
 from geo_meldpunt.staff import roles
 from geo_meldpunt.zones import routing
+from geo_meldpunt.zones.selectors import compliment_departments
 
 from .. import sla
 from ..choices import STAFF_REPORTER_CHANNELS
-from ..models import PUBLIC_CHANNELS, Category, Channel, Kind, Report, ReportEvent, deadlines_config
+from ..models import PUBLIC_CHANNELS, Category, Channel, Kind, Report, ReportEvent, Status, deadlines_config
 from ..photos import PreparedPhoto
 from ..references import reference_next
 from .common import kind_accepted_check, photos_store
+from .transition import report_transition
+
+if TYPE_CHECKING:
+    from geo_meldpunt.zones.models import Department
 
 # Kinds that need a place: the problem is somewhere. Suggestions and compliments may have none.
 KINDS_NEEDING_LOCATION = (Kind.MELDING, Kind.KLACHT)
@@ -28,7 +34,15 @@ KINDS_NEEDING_EMAIL = (Kind.KLACHT,)
 
 
 def report_validate(
-    *, kind: str, category: Category, point: Point | None, reporter_email: str, channel: str, staff: bool
+    *,
+    kind: str,
+    category: Category,
+    point: Point | None,
+    reporter_email: str,
+    channel: str,
+    staff: bool,
+    compliment_department: Department | None = None,
+    compliment_staff_member: str = "",
 ) -> None:
     """Domain rules about a new report; raises ApplicationError naming the field at fault."""
     if channel == Channel.LEGACY:
@@ -52,6 +66,48 @@ def report_validate(
             field="channel",
             code="staff_only",
         )
+    compliment_check(kind=kind, department=compliment_department, staff_member=compliment_staff_member)
+
+
+def compliment_check(*, kind: str, department: Department | None, staff_member: str) -> None:
+    """Only a compliment names the service and the staff member it is for; the service must take compliments."""
+    if kind != Kind.COMPLIMENT:
+        if department is not None:
+            raise ApplicationError(
+                _("Only a compliment names the service it is for; other reports are routed by category and place."),
+                field="compliment_department",
+                code="compliment_only",
+            )
+        if staff_member.strip():
+            raise ApplicationError(
+                _("Only a compliment names a staff member."), field="compliment_staff_member", code="compliment_only"
+            )
+        return
+    if department is not None and not compliment_departments().filter(pk=department.pk).exists():
+        if not department.active:
+            message = _("“%(department)s” is no longer in use. Choose one of the city's services.")
+        else:
+            message = _(
+                "“%(department)s” is not a city service and takes no compliments. Choose one of the city's services."
+            )
+        raise ApplicationError(
+            message % {"department": department.localized_name()},
+            field="compliment_department",
+            code="not_for_compliments",
+        )
+
+
+def passes_on_at_once(*, kind: str, department: Department, named: bool) -> bool:
+    """A compliment goes straight to the department concerned when that department is known and has a mailbox.
+
+    Known: the reporter named it, or routing found one other than the meldpunt coordinator (a compliment about a
+    park goes to the parks service). One that lands with the coordinator by default stays new: the coordinator
+    finds the service and passes it on. Without a mailbox the department reads it in the back office, and a
+    handler passes it on by hand, so "passed on" always means that the department was sent it.
+    """
+    if kind != Kind.COMPLIMENT or not department.email:
+        return False
+    return named or not department.is_coordinator
 
 
 @transaction.atomic
@@ -70,20 +126,36 @@ def report_create(
     reporter_phone: str = "",
     photos: Sequence[PreparedPhoto] = (),
     created_by=None,
+    compliment_department: Department | None = None,
+    compliment_staff_member: str = "",
 ) -> Report:
     """Validate, route and store a new report with its first history event and photos.
 
-    One transaction: the report is stored whole or not at all. The acknowledgement (or a compliment's forward)
-    is written to the outbox in it and sent after commit.
+    A compliment that names its department (`compliment_department`, and perhaps `compliment_staff_member`) goes
+    to that department whatever its category or place; a compliment whose department is known is passed on at
+    once (status doorgegeven, see passes_on_at_once).
+
+    One transaction: the report is stored whole or not at all. The acknowledgement (or a compliment's thanks and
+    forward) is written to the outbox in it and sent after commit.
     """
     staff = roles.is_employee(created_by)
     if staff and channel in STAFF_REPORTER_CHANNELS:
         reporter_name = reporter_name or roles.display_name(created_by)
         reporter_email = reporter_email or created_by.email
     report_validate(
-        kind=kind, category=category, point=point, reporter_email=reporter_email, channel=channel, staff=staff
+        kind=kind,
+        category=category,
+        point=point,
+        reporter_email=reporter_email,
+        channel=channel,
+        staff=staff,
+        compliment_department=compliment_department,
+        compliment_staff_member=compliment_staff_member,
     )
-    decision = routing.route(category=category, point=point)
+    if compliment_department is not None:
+        decision = routing.route_compliment(department=compliment_department, point=point)
+    else:
+        decision = routing.route(category=category, point=point)
     # Today's date rather than created_at's: the same day, known before the insert, so no second write.
     deadlines = sla.deadlines_for(
         kind=kind,
@@ -105,6 +177,7 @@ def report_create(
         reporter_name=reporter_name,
         reporter_email=reporter_email,
         reporter_phone=reporter_phone,
+        compliment_staff_member=compliment_staff_member.strip(),
         created_by=created_by,
         department=decision.department,
         zone=decision.zone,
@@ -122,5 +195,8 @@ def report_create(
         note=decision.reason,
     )
     photos_store(report=report, photos=photos)
+    if passes_on_at_once(kind=kind, department=decision.department, named=compliment_department is not None):
+        # Through the one choke point, so the history shows the step and the forward goes out with it.
+        report = report_transition(report=report, to=Status.DOORGEGEVEN, by=roles.SYSTEM)
     dispatch.report_created_notify(report=report)
     return report

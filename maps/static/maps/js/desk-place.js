@@ -102,11 +102,15 @@ export function setupPlace(ctx) {
       ? Promise.resolve({ address: state.address })
       : api
           .get(config.urls.geocode_reverse, { lat, lon })
-          .then(({ data }) => ({ address: (data && data.label) || "" }))
+          .then(({ data }) =>
+            data.in_territory
+              ? { address: (data.address && data.address.label) || "" }
+              : { address: "", inside: false, message: data.message },
+          )
           .catch((error) => ({
             address: "",
             ...(outsideFrom(error) || {}),
-            failed: error.kind !== "notfound" && !outsideFrom(error),
+            failed: !outsideFrom(error),
           }));
 
     check = Promise.all([territory, address]).then(([t, a]) => {

@@ -74,7 +74,7 @@ export function setupPlace(ctx) {
     check();
   }
 
-  /** Territory and address in one call: 200 an address, 404 inside without one, 400 outside. */
+  /** Territory and address in one call: {in_territory, address (or null), message}. */
   async function check() {
     const seq = ++checkSeq;
     state.inside = null;
@@ -86,12 +86,13 @@ export function setupPlace(ctx) {
     let outcome;
     try {
       const { data } = await api.get(config.urls.geocode_reverse, { lat: state.lat, lon: state.lon });
-      outcome = { inside: true, address: (data && data.label) || "" };
+      outcome = data.in_territory
+        ? { inside: true, address: (data.address && data.address.label) || "" }
+        : { inside: false, message: data.message };
     } catch (failure) {
       const body = failure.kind === "invalid" ? failure.body : null;
       const refusal = body && (body.location || body.lat || body.lon);
       if (refusal) outcome = { inside: false, message: [].concat(refusal).join(" ") };
-      else if (failure.kind === "notfound") outcome = { inside: true, address: "" };
       else outcome = { inside: null, offline: failure.kind === "network" };
     }
     if (seq !== checkSeq) return;

@@ -79,10 +79,14 @@ export function setupCategories(ctx) {
     );
   }
 
+  // Asked only with a category and a pin the location step found inside the city: nothing the API would refuse.
+  // Asked again whenever either changes.
   const showRouting = debounce(async () => {
     routing.textContent = "";
     if (!state.category || state.lat === null) return;
     const asked = `${state.category}|${state.lat}|${state.lon}`;
+    const place = await ctx.location.placeCheck();
+    if (place.stale || place.inside === false || asked !== `${state.category}|${state.lat}|${state.lon}`) return;
     try {
       const { data } = await api.get(config.urls.routing_preview, {
         lat: state.lat,
@@ -114,11 +118,6 @@ export function setupCategories(ctx) {
     loaded,
     bySlug,
     showRouting,
-    /** A category for the territory check before one is chosen: the territory is the same for every category. */
-    fallbackSlug() {
-      const usable = categories.find(accepts) || categories[0];
-      return usable ? usable.slug : "";
-    },
     refreshKind() {
       const chosen = bySlug(state.category);
       if (chosen && !accepts(chosen)) {

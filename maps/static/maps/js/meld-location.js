@@ -112,9 +112,10 @@ export function setupLocation(ctx) {
     say(texts.pin, strings.pin_placed);
     showAccuracy();
     ctx.clearError("location");
+    const checked = checkPlace(); // first, so that whoever hears of the move can wait for this place's check
     ctx.placeChanged(source);
     ctx.save();
-    return checkPlace();
+    return checked;
   }
 
   function clearPin() {
@@ -143,7 +144,11 @@ export function setupLocation(ctx) {
     say(texts.accuracy, fill(template, { metres: formatNumber(state.accuracy) }));
   }
 
-  /** Territory (routing preview) and address (reverse geocoding), both at once; late answers are ignored. */
+  /**
+   * Territory and address in one question: reverse geocoding answers both, with a 200 also for the sea or a place
+   * far from any house (no address, and why). No category is needed, so nothing is asked that the API would
+   * refuse. Late answers are ignored.
+   */
   function checkPlace() {
     const seq = ++checkSeq;
     const { lat, lon } = state;
@@ -153,58 +158,42 @@ export function setupLocation(ctx) {
     if (addressKnown) say(texts.address, fill(strings.address_near, { address: state.address }));
     else say(texts.address, strings.location_checking);
 
-    // The preview needs a category; until the reporter chose one, any will do (see previewCategory).
-    const territory = ctx.categoriesLoaded
-      .then(() => api.get(config.urls.routing_preview, { lat, lon, category: ctx.previewCategory() }))
-      .then(() => ({ inside: true }))
-      .catch((error) => outsideFrom(error) || { inside: null });
-
-    const address = addressKnown
-      ? Promise.resolve({ address: state.address })
-      : api
-          .get(config.urls.geocode_reverse, { lat, lon })
-          .then(({ data }) => ({ address: (data && data.label) || "" }))
-          .catch((error) => ({
-            address: "",
-            ...(outsideFrom(error) || {}),
-            failed: error.kind !== "notfound" && !outsideFrom(error),
-          }));
-
-    check = Promise.all([territory, address]).then(([t, a]) => {
-      if (seq !== checkSeq) return { inside: null, stale: true };
-      const outside = t.inside === false ? t : a.inside === false ? a : null;
-      if (outside) {
-        inside = false;
-        place.dataset.place = "outside";
-        say(texts.pin, "");
-        say(texts.address, "");
-        ctx.fieldError("location", [outside.message]);
-        return { inside: false, message: outside.message };
-      }
-      inside = t.inside;
-      place.dataset.place = inside ? "inside" : "unknown";
-      if (!addressKnown) {
-        state.address = a.address;
-        ctx.save();
-        say(
-          texts.address,
-          a.address
-            ? fill(strings.address_near, { address: a.address })
-            : a.failed
-              ? strings.address_unavailable
-              : strings.address_none,
-        );
-      }
-      return { inside, address: state.address };
-    });
+    check = api
+      .get(config.urls.geocode_reverse, { lat, lon })
+      .then(({ data }) => ({
+        inside: typeof data.in_territory === "boolean" ? data.in_territory : null,
+        address: (data.address && data.address.label) || "",
+        message: data.message || "",
+        failed: false,
+      }))
+      .catch(() => ({ inside: null, address: "", message: "", failed: true }))
+      .then((answer) => {
+        if (seq !== checkSeq) return { inside: null, stale: true };
+        if (answer.inside === false) {
+          inside = false;
+          place.dataset.place = "outside";
+          say(texts.pin, "");
+          say(texts.address, "");
+          ctx.fieldError("location", [answer.message]);
+          return { inside: false, message: answer.message };
+        }
+        inside = answer.inside;
+        place.dataset.place = inside ? "inside" : "unknown";
+        if (!addressKnown) {
+          state.address = answer.address;
+          ctx.save();
+          say(
+            texts.address,
+            answer.address
+              ? fill(strings.address_near, { address: answer.address })
+              : answer.failed
+                ? strings.address_unavailable
+                : strings.address_none,
+          );
+        }
+        return { inside, address: state.address };
+      });
     return check;
-  }
-
-  /** The API's refusal of a place (400 at `location`, `lat` or `lon`) as {inside: false, message}. */
-  function outsideFrom(error) {
-    const body = error && error.kind === "invalid" ? error.body : null;
-    const messages = body && (body.location || body.lat || body.lon);
-    return messages ? { inside: false, message: [].concat(messages).join(" ") } : null;
   }
 
   // --- Use my location -----------------------------------------------------------------------------------------
@@ -307,6 +296,8 @@ export function setupLocation(ctx) {
   return {
     ensureMap,
     setPin,
+    /** The check of the pin as it is now: {inside: true|false|null, ...} (stale: a newer pin replaced it). */
+    placeCheck: () => check,
     /** Kinds that may skip the place (suggestions, compliments) get the "not about one place" choice. */
     refreshKind() {
       byId("meld-no-location-wrap").hidden = needsLocation();

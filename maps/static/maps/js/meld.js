@@ -14,6 +14,7 @@
 
 import { ApiError, makeApi, messagesOf } from "./meld-api.js";
 import { setupCategories } from "./meld-categories.js";
+import { setupCompliment } from "./meld-compliment.js";
 import { setupDetails } from "./meld-details.js";
 import { draftClear, draftLoad, draftSave } from "./meld-draft.js";
 import { setupDuplicates } from "./meld-duplicates.js";
@@ -38,6 +39,8 @@ const FIELD_STEPS = {
   reporter_name: "details",
   reporter_email: "details",
   reporter_phone: "details",
+  compliment_department: "details",
+  compliment_staff_member: "details",
 };
 // The message slot a field's errors go to, when it is not the field's own.
 const FIELD_SLOTS = { lat: "location", lon: "location", address: "location" };
@@ -59,6 +62,8 @@ const FIELD_CONTROLS = {
   reporter_name: () => [byId("meld-name")],
   reporter_email: () => [byId("meld-email")],
   reporter_phone: () => [byId("meld-phone")],
+  compliment_department: () => [byId("meld-compliment-department")],
+  compliment_staff_member: () => [byId("meld-compliment-staff")],
 };
 // Where the keyboard goes when a step has an error in this field.
 const FIELD_FOCUS = { location: () => byId("meld-address-q") };
@@ -76,6 +81,8 @@ const DRAFT_FIELDS = {
   reporter_name: "string",
   reporter_email: "string",
   reporter_phone: "string",
+  compliment_department: "string",
+  compliment_staff_member: "string",
   step: "string",
   photo_count: "number",
 };
@@ -93,6 +100,8 @@ const state = {
   reporter_name: "",
   reporter_email: "",
   reporter_phone: "",
+  compliment_department: "",
+  compliment_staff_member: "",
   step: "kind",
   photo_count: 0,
 };
@@ -106,6 +115,8 @@ function hasInput() {
     state.reporter_name.trim() ||
     state.reporter_email.trim() ||
     state.reporter_phone.trim() ||
+    state.compliment_department ||
+    state.compliment_staff_member.trim() ||
     state.impact ||
     state.photo_count,
   );
@@ -137,7 +148,6 @@ const ctx = {
   fieldError,
   clearError,
   categoryBySlug: (slug) => categories.bySlug(slug),
-  previewCategory: () => state.category || categories.fallbackSlug(),
   placeChanged() {
     duplicates.refresh();
     categories.showRouting();
@@ -156,9 +166,9 @@ const ctx = {
 const locationStep = setupLocation(ctx);
 ctx.location = locationStep;
 const categories = setupCategories(ctx);
-ctx.categoriesLoaded = categories.loaded;
 const duplicates = setupDuplicates(ctx);
 const details = setupDetails(ctx);
+const compliment = setupCompliment(ctx);
 
 // --- Errors next to their fields -------------------------------------------------------------------------------
 
@@ -277,6 +287,7 @@ function payload() {
     reporter_name: state.reporter_name.trim(),
     reporter_email: state.reporter_email.trim(),
     reporter_phone: state.reporter_phone.trim(),
+    ...compliment.payload(),
   };
   if (config.staff) {
     // An employee reports as staff: the API takes the reporter from the logged-in account.
@@ -285,7 +296,7 @@ function payload() {
     delete data.reporter_email;
     delete data.reporter_phone;
   }
-  if (state.impact) data.impact = state.impact;
+  if (state.impact && compliment.asksImpact()) data.impact = state.impact;
   if (!state.no_location && state.lat !== null) {
     data.lat = state.lat;
     data.lon = state.lon;
@@ -413,6 +424,7 @@ document.querySelectorAll('input[name="kind"]').forEach((radio) => {
     locationStep.refreshKind();
     categories.refreshKind();
     details.refreshKind();
+    compliment.refreshKind();
     ctx.save();
   });
 });
@@ -428,6 +440,7 @@ function restore(draft) {
   else state.kind = "";
   locationStep.restore();
   details.restore();
+  compliment.restore();
   byId("meld-draft-text").textContent = strings.draft_restored;
   byId("meld-draft-photos").textContent = strings.draft_photos_lost;
   byId("meld-draft-photos").hidden = !(state.photo_count > 0);
@@ -446,6 +459,7 @@ const draft = draftLoad();
 if (draft) restore(draft);
 locationStep.refreshKind();
 details.refreshKind();
+compliment.refreshKind();
 details.showCount();
 categories.loaded.then(() => categories.refreshKind());
 // The duplicates step is decided when leaving the category step; a draft reopens at the category step instead.
