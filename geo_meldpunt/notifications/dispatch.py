@@ -41,20 +41,16 @@ def report_created_notify(*, report) -> list[OutgoingEmail]:
     A compliment's forward to its department is not sent here but with the step to doorgegeven, which
     report_create takes first when the department is known: the thanks then says it was passed on.
     """
-    emails: list[OutgoingEmail] = []
+    # An employee reporting in their own city (a warden, a colleague on /meld/) needs no acknowledgement, nor
+    # thanks for a compliment to colleagues; answers later still reach them.
+    if not report.reporter_email or report.channel in STAFF_REPORTER_CHANNELS:
+        return []
     if report.kind == Kind.COMPLIMENT:
-        if report.reporter_email:
-            passed_on = report.status == Status.DOORGEGEVEN
-            emails.append(
-                _to_reporter(
-                    report, TemplateKey.COMPLIMENT_THANKS, dedupe=f"{report.pk}", extra={"passed_on": passed_on}
-                )
-            )
-        return emails
-    # An employee reporting in their own city (a warden, a colleague on /meld/) needs no acknowledgement.
-    if report.reporter_email and report.channel not in STAFF_REPORTER_CHANNELS:
-        emails.append(_to_reporter(report, TemplateKey.ACKNOWLEDGEMENT, dedupe=f"{report.pk}"))
-    return emails
+        passed_on = report.status == Status.DOORGEGEVEN
+        return [
+            _to_reporter(report, TemplateKey.COMPLIMENT_THANKS, dedupe=f"{report.pk}", extra={"passed_on": passed_on})
+        ]
+    return [_to_reporter(report, TemplateKey.ACKNOWLEDGEMENT, dedupe=f"{report.pk}")]
 
 
 def report_transitioned_notify(*, report, event) -> list[OutgoingEmail]:

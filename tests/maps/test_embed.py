@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import checks
+from django.db import connection
 
 from maps.embedding import check_embed_origins
 
@@ -226,8 +227,12 @@ def test_origins_with_ports_and_subdomain_wildcards_are_accepted(settings):
     assert check_embed_origins() == []
 
 
+@pytest.mark.django_db
 def test_with_the_settings_a_city_ships_with_the_configured_origins_reach_the_header():
-    """Production settings (DEBUG off, secure cookies) with MELDPUNT_EMBED_ORIGINS as a city writes it."""
+    """Production settings (DEBUG off, secure cookies) with MELDPUNT_EMBED_ORIGINS as a city writes it.
+
+    The child process uses the test database (its committed reference data), never the development one.
+    """
     program = """
 import json, django
 django.setup()
@@ -245,6 +250,7 @@ print(json.dumps(out))
         "MELDPUNT_SECRET_KEY": "a-secret-for-this-test-only",
         "MELDPUNT_ALLOWED_HOSTS": "testserver",
         "MELDPUNT_EMBED_ORIGINS": f" {CITY}/ , https://*.oostende.be ",
+        "MELDPUNT_DB_NAME": connection.settings_dict["NAME"],
     }
     result = subprocess.run(
         [sys.executable, "-c", program], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60

@@ -6,8 +6,9 @@ from django.contrib.auth.models import Group
 
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.notifications.models import TemplateKey
-from geo_meldpunt.reports.models import Channel, Report
+from geo_meldpunt.reports.models import Channel, Kind, Report
 from geo_meldpunt.staff.groups import FIELD_STAFF, PHONE_DESK
+from tests.factories import CategoryFactory, DepartmentFactory
 from tests.notifications.helpers import emails, new_report
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +63,20 @@ def test_a_caller_entered_by_the_phone_desk_is_acknowledged():
     ]
     # The caller is the reporter, not the agent.
     assert report.reporter_email == "beller@example.org"
+
+
+def test_an_employee_complimenting_colleagues_gets_no_thanks_mail_but_the_service_is_told():
+    colleague = user_with(PHONE_DESK)
+    category = CategoryFactory(kinds=[Kind.COMPLIMENT])
+    service = DepartmentFactory(email="groendienst@oostende.be")
+
+    report = new_report(
+        kind=Kind.COMPLIMENT,
+        category=category,
+        channel=Channel.STAFF,
+        created_by=colleague,
+        reporter_email="",
+        compliment_department=service,
+    )
+
+    assert [(e.template_key, e.to) for e in emails(report)] == [(TemplateKey.COMPLIMENT_FORWARD, service.email)]
