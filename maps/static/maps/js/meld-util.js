@@ -49,7 +49,8 @@ export function formatAge(iso, now = Date.now()) {
       return format.format(Math.round(seconds / size), unit);
     }
   }
-  return format.format(0, "minute");
+  // Under a minute: "nu" / "now". Zero minutes reads as the future in some languages ("binnen een minuut").
+  return format.format(0, "second");
 }
 
 /** A date (YYYY-MM-DD) as the page's language writes it: "14 maart 2026". */
