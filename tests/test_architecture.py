@@ -157,6 +157,7 @@ FORBIDDEN = [
     ("geo_meldpunt.notifications", "geo_meldpunt.reports.services"),  # mail is told, it never acts
     ("geo_meldpunt.notifications", "geo_meldpunt.feedback"),
     ("geo_meldpunt.feedback.services", "geo_meldpunt.reports.services"),
+    ("geo_meldpunt.stats", "geo_meldpunt.reports.services"),  # insight is told what changed, it never acts
     ("geo_meldpunt.feedback.models", "geo_meldpunt.reports.services"),
     ("geo_meldpunt.reports.models", "geo_meldpunt.reports.services"),
     ("geo_meldpunt.reports.models", "geo_meldpunt.reports.selectors"),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "geo_meldpunt.staff",
     "geo_meldpunt.notifications",
     "geo_meldpunt.feedback",
+    "geo_meldpunt.stats",
     "geo_meldpunt.reference",
     "geo_meldpunt.legacy",  # the import of old cases, above the domain: no models, a command
     "geo_meldpunt.demo",  # development tooling above the domain: no models, only management commands

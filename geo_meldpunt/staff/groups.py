@@ -13,10 +13,11 @@ COORDINATOR = "coördinator"  # the meldpunt coordinator: every report, unroutab
 PHONE_DESK = "telefoondesk"  # enters reports for callers; sees what it entered
 FIELD_STAFF = "veldwerker"  # community wardens and inspectors reporting from the street; sees what it entered
 PLANNER = "planner"  # statistics only: no report, no personal data
+MANAGEMENT = "directie"  # the city's management: the insight pages and the yearly report, no report itself
 OMBUDSMAN = "ombudsdienst"  # read-only: the cases referred to it and their history
 ADMINISTRATOR = "beheerder"  # everything the coordinator may, plus users and reference data
 
-ROLES = (HANDLER, COORDINATOR, PHONE_DESK, FIELD_STAFF, PLANNER, OMBUDSMAN, ADMINISTRATOR)
+ROLES = (HANDLER, COORDINATOR, PHONE_DESK, FIELD_STAFF, PLANNER, OMBUDSMAN, ADMINISTRATOR, MANAGEMENT)
 
 # Admin-site permissions ("app_label.codename", or "app_label.*" for all of an app's). The back office and the
 # API check roles.py instead; these only open the admin for configuration.

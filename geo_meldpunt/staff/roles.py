@@ -4,15 +4,15 @@ What each role may see and do with reports is reports/permissions.py, which buil
 below reports and imports nothing of it. The roles are groups (groups.py): coördinator and beheerder (and
 superusers) see everything and configure; a behandelaar works for departments (StaffMembership); telefoondesk
 and veldwerker enter reports; the ombudsdienst reads the cases referred to it; a planner sees statistics only
-(`can_see_statistics`). A user with several roles gets what each of them gives. A user's roles and departments
-are read once and kept on the user object (a request's user lives one request).
+(`can_see_statistics`), as does the city's management (directie). A user with several roles gets what each of
+them gives. A user's roles and departments are read once and kept on the user object (a request lives one request).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .groups import ADMINISTRATOR, COORDINATOR, FIELD_STAFF, HANDLER, PHONE_DESK, PLANNER, ROLES
+from .groups import ADMINISTRATOR, COORDINATOR, FIELD_STAFF, HANDLER, MANAGEMENT, PHONE_DESK, PLANNER, ROLES
 from .models import StaffMembership
 
 ALL_REPORTS = frozenset({COORDINATOR, ADMINISTRATOR})
@@ -78,7 +78,7 @@ def is_coordinator(user: Any) -> bool:
 
 
 def can_see_statistics(user: Any) -> bool:
-    return bool(roles_of(user) & {PLANNER, COORDINATOR, ADMINISTRATOR})
+    return bool(roles_of(user) & {PLANNER, MANAGEMENT, COORDINATOR, ADMINISTRATOR})
 
 
 def can_configure(user: Any) -> bool:

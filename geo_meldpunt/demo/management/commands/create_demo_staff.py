@@ -20,6 +20,7 @@ DEMO_STAFF = {
     "planner": (groups.PLANNER, ()),
     "ombudsdienst": (groups.OMBUDSMAN, ()),
     "beheerder": (groups.ADMINISTRATOR, ()),
+    "directie": (groups.MANAGEMENT, ()),
 }
 
 
