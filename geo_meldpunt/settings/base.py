@@ -231,6 +231,13 @@ REPORTS_IDEMPOTENCY_KEY_DAYS = 30
 REPORTS_CLUSTERS_CELL_PX = 60
 REPORTS_CLUSTERS_DETAIL_ZOOM = 17
 REPORTS_CLUSTERS_MAX_CELLS = 20_000
+# --- Insight: the planners' heatmaps (/inzicht/kaart/, /api/v1/insight/cells/, /api/v1/tiles/) ------------------
+# Heat cells are squares of a Web Mercator grid whose sizes double (geo_meldpunt/stats/heat.py); a zoom level takes
+# the size nearest STATS_HEAT_CELL_PX pixels. One request may cover at most STATS_HEAT_MAX_CELLS cells of it.
+STATS_HEAT_CELL_PX = 24
+STATS_HEAT_MAX_CELLS = 40_000
+# Vector tiles and cells change with every report: browsers and GIS clients may reuse them this many seconds.
+STATS_HEAT_CACHE_SECONDS = 60
 # Deadlines from the city's regulation. These are the documented defaults: the data migration copies them into
 # reports.Regulation, which the admin edits and which wins; they apply again only while that table is empty
 # (a key left out keeps reports.sla.DEFAULT_DEADLINES). The acknowledgement in working days (weekends and

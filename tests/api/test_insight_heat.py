@@ -1,0 +1,304 @@
+"""The planners' heatmap: GET /api/v1/insight/cells/ (GeoJSON cells) and GET /api/v1/tiles/{z}/{x}/{y}.mvt.
+
+Reports are planted at the centres of known cells of the zoom-14 grid (200 units of EPSG:3857), so every count
+below is counted by hand. Wapenplein lies in cell (1625, 33310) of that grid and in tile 14/8324/5468, whose
+east edge (x = 325,316) cuts cell (1626, 33310) in two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from geo_meldpunt.reports.models import Kind, Report, Status
+from geo_meldpunt.staff.groups import COORDINATOR, HANDLER, MANAGEMENT, PHONE_DESK, PLANNER
+from geo_meldpunt.stats.heat import class_breaks, grid_size_for_zoom
+from tests.factories import CategoryFactory, DepartmentFactory, ReportFactory, point_at
+from tests.staff.helpers import staff_user
+from tests.stats.mvt import decode
+
+pytestmark = pytest.mark.django_db
+
+CELLS = "/api/v1/insight/cells/"
+R = 6378137.0
+BRUSSELS = ZoneInfo("Europe/Brussels")
+CITY = "2.84,51.16,3.01,51.25"
+WAPENPLEIN_CELL = (1625, 33310)
+EDGE_CELL = (1626, 33310)  # cut by the east edge of tile 14/8324/5468
+TILE = "/api/v1/tiles/14/8324/5468.mvt"
+EAST_TILE = "/api/v1/tiles/14/8325/5468.mvt"
+
+
+def at(x: float, y: float) -> tuple[float, float]:
+    """(lon, lat) of the EPSG:3857 point (x, y): the spherical Mercator's inverse."""
+    return math.degrees(x / R), math.degrees(math.atan(math.sinh(y / R)))
+
+
+def in_cell(cell: tuple[int, int], *, dx: float = 100, dy: float = 100, size: int = 200) -> tuple[float, float]:
+    """A point `dx`, `dy` units from the cell's south-west corner (its centre by default)."""
+    return at(cell[0] * size + dx, cell[1] * size + dy)
+
+
+@pytest.fixture
+def department():
+    return DepartmentFactory()
+
+
+@pytest.fixture
+def road(department):
+    return CategoryFactory(department=department, slug="t-wegdek", is_public=True)
+
+
+@pytest.fixture
+def pothole(department, road):
+    return CategoryFactory(department=department, slug="t-wegdek-put", parent=road)
+
+
+@pytest.fixture
+def drugs(department):
+    """Not on the public map: planners count it all the same."""
+    return CategoryFactory(department=department, slug="t-drugs", is_public=False)
+
+
+def plant(category, lonlat, *, kind=Kind.MELDING, status=Status.NIEUW, impact=None, created=None):
+    """A report filed through report_create, then put in `status` and moved to `created` (local time)."""
+    report = ReportFactory(category=category, kind=kind, point=point_at(*lonlat), impact=impact)
+    changes: dict = {"status": status}
+    if created is not None:
+        changes["created_at"] = created
+    Report.objects.filter(pk=report.pk).update(**changes)
+    return report
+
+
+def local(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=BRUSSELS)
+
+
+@pytest.fixture
+def planner(api_client):
+    api_client.force_login(staff_user(PLANNER))
+    return api_client
+
+
+def cells(client, **params) -> dict:
+    params = {"bbox": CITY, "zoom": 14, **params}
+    response = client.get(CELLS, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def by_count(collection: dict) -> dict[int, dict]:
+    return {f["properties"]["count"]: f for f in collection["features"]}
+
+
+def test_the_zoom_chooses_a_grid_about_24_pixels_wide():
+    assert [grid_size_for_zoom(z) for z in (10, 12, 13, 14, 15, 16, 17, 20)] == [3200, 800, 400, 200, 100, 50, 50, 50]
+
+
+def test_cells_count_the_reports_in_each_square_by_hand(planner, road, drugs):
+    for dx in (20, 100, 180):
+        plant(road, in_cell(WAPENPLEIN_CELL, dx=dx, dy=50))
+    plant(drugs, in_cell(EDGE_CELL))
+    plant(road, in_cell((1630, 33300)))
+    plant(road, in_cell((1630, 33300), dx=150))
+
+    result = cells(planner)
+
+    assert result["cell_size_m"] == 200
+    assert result["total"] == 6
+    assert [f["properties"]["count"] for f in result["features"]] == [3, 2, 1]  # the highest value first
+    wapenplein = by_count(result)[3]
+    ring = wapenplein["geometry"]["coordinates"][0]
+    (west, south), (east, north) = at(1625 * 200, 33310 * 200), at(1626 * 200, 33311 * 200)
+    assert ring[0] == pytest.approx([west, south], abs=1e-6)
+    assert ring[2] == pytest.approx([east, north], abs=1e-6)
+    # The cell holds Wapenplein itself.
+    assert west < 2.9196 < east and south < 51.2297 < north
+    # The non-public category is counted: planners see every category.
+    assert by_count(result)[1]["properties"]["count"] == 1
+
+
+def test_a_cell_is_counted_in_full_even_when_the_view_shows_only_its_corner(planner, road):
+    for dx in (20, 180):
+        plant(road, in_cell(WAPENPLEIN_CELL, dx=dx))
+    # A view over the cell's western quarter only still counts both reports in it.
+    west, south = in_cell(WAPENPLEIN_CELL, dx=1, dy=1)
+    east, north = in_cell(WAPENPLEIN_CELL, dx=50, dy=50)
+
+    result = cells(planner, bbox=f"{west},{south},{east},{north}")
+
+    assert [f["properties"]["count"] for f in result["features"]] == [2]
+
+
+def test_filters_combine_kind_category_group_status_and_months(planner, road, pothole, drugs):
+    here = in_cell(WAPENPLEIN_CELL)
+    plant(road, here, created=local(2026, 3, 10))
+    plant(pothole, here, created=local(2026, 3, 31, 23, 30))  # still March in Oostende (21:30 UTC)
+    plant(pothole, here, created=local(2026, 4, 1, 0, 30), status=Status.BEANTWOORD)  # April (31 March, UTC)
+    plant(pothole, here, kind=Kind.KLACHT, created=local(2026, 3, 15))
+    plant(drugs, here, created=local(2026, 3, 15), status=Status.SAMENGEVOEGD)
+    plant(road, here, created=local(2026, 2, 28, 23, 59), status=Status.AFGESLOTEN)
+
+    def total(**params) -> int:
+        return cells(planner, **params)["total"]
+
+    assert total() == 6
+    assert total(kind="melding") == 5
+    assert total(kind="melding,klacht") == 6
+    assert total(category="t-wegdek") == 5  # the parent stands for its children
+    assert total(category="t-wegdek-put") == 3
+    assert total(category="t-wegdek-put,t-drugs") == 4
+    assert total(status="open") == 3
+    assert total(status="solved") == 2
+    assert total(status="other") == 1
+    assert total(status="solved,other") == 3
+    assert total(**{"from": "2026-03", "to": "2026-03"}) == 4
+    assert total(**{"from": "2026-04"}) == 1
+    assert total(to="2026-02") == 1
+    assert total(kind="melding", category="t-wegdek-put", status="open", **{"from": "2026-03", "to": "2026-03"}) == 1
+
+
+def test_weight_by_impact_sums_the_reporters_scores(planner, road):
+    for impact in (5, 4, None):
+        plant(road, in_cell(WAPENPLEIN_CELL), impact=impact)
+    for impact in (1, 1, 1, 1):
+        plant(road, in_cell(EDGE_CELL), impact=impact)
+
+    by_number = cells(planner)["features"]
+    by_impact = cells(planner, weight="impact")
+
+    assert [f["properties"]["value"] for f in by_number] == [4, 3]
+    assert [(f["properties"]["value"], f["properties"]["count"]) for f in by_impact["features"]] == [(9, 3), (4, 4)]
+    assert by_impact["weight"] == "impact"
+    first = by_impact["features"][0]["properties"]
+    assert (first["impact_sum"], first["impact_count"], first["impact_mean"]) == (9, 2, 4.5)
+
+
+def test_the_legend_breaks_are_quantiles_of_the_values():
+    assert class_breaks([]) == []
+    assert class_breaks([1, 1, 1]) == [1]
+    assert class_breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) == [2, 4, 6, 8, 10]
+    assert class_breaks([1] * 8 + [40, 90]) == [1, 90]  # eight cells of one: their own class
+
+
+def tile(client, url=TILE, **params):
+    response = client.get(url, params)
+    return response
+
+
+def test_the_vector_tile_holds_the_same_cells_with_edge_cells_counted_in_full(planner, road):
+    for _ in range(3):
+        plant(road, in_cell(WAPENPLEIN_CELL), impact=2)
+    plant(road, in_cell(EDGE_CELL, dx=50))  # west of the tile edge (x = 325,316)
+    plant(road, in_cell(EDGE_CELL, dx=150), impact=5)  # east of it, in the next tile
+
+    response = tile(planner)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    assert "max-age=60" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    layer = decode(response.content)["cells"]
+    assert layer["extent"] == 4096
+    features = sorted(layer["features"], key=lambda f: -f["properties"]["count"])
+    assert [f["properties"] for f in features] == [
+        {"count": 3, "impact_sum": 6, "impact_count": 3, "value": 3},
+        {"count": 2, "impact_sum": 5, "impact_count": 1, "value": 2},
+    ]
+    assert all(f["type"] == 3 for f in features)  # polygons
+    # The edge cell reaches past the tile's east edge into the buffer; Wapenplein's lies inside.
+    assert max(x for x, _y in features[1]["rings"][0]) > 4096
+    assert max(x for x, _y in features[0]["rings"][0]) < 4096
+
+    east = decode(tile(planner, EAST_TILE).content)["cells"]["features"]
+    assert [f["properties"]["count"] for f in east] == [2]  # the same cell, the same count
+
+    weighted = decode(tile(planner, weight="impact").content)["cells"]["features"]
+    assert sorted(f["properties"]["value"] for f in weighted) == [5, 6]
+
+
+def test_the_tile_takes_the_filters(planner, road, drugs):
+    plant(road, in_cell(WAPENPLEIN_CELL), created=local(2026, 5, 2))
+    plant(drugs, in_cell(WAPENPLEIN_CELL), created=local(2026, 6, 2), status=Status.AFGESLOTEN)
+
+    def counts(**params) -> list[int]:
+        response = tile(planner, **params)
+        if response.status_code == 204:
+            return []
+        return [f["properties"]["count"] for f in decode(response.content)["cells"]["features"]]
+
+    assert counts() == [2]
+    assert counts(category="t-drugs") == [1]
+    assert counts(status="open") == [1]
+    assert counts(**{"from": "2026-06"}) == [1]
+    assert counts(category="t-wegdek", status="solved") == []
+
+
+def test_an_empty_tile_is_no_content(planner, road):
+    plant(road, in_cell(WAPENPLEIN_CELL))
+
+    response = tile(planner, "/api/v1/tiles/14/100/100.mvt")
+
+    assert response.status_code == 204
+    assert response.content == b""
+    assert "max-age=60" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [(PLANNER, True), (MANAGEMENT, True), (COORDINATOR, True), (HANDLER, False), (PHONE_DESK, False), (None, False)],
+)
+def test_only_roles_with_statistics_see_cells_and_tiles(api_client, road, role, allowed):
+    plant(road, in_cell(WAPENPLEIN_CELL))
+    if role is not None:
+        api_client.force_login(staff_user(role, departments=[road.department] if role == HANDLER else ()))
+
+    answers = [
+        api_client.get(CELLS, {"bbox": CITY, "zoom": 14}, HTTP_ACCEPT_LANGUAGE="nl"),
+        api_client.get(TILE, HTTP_ACCEPT_LANGUAGE="nl"),
+    ]
+
+    assert [a.status_code for a in answers] == ([200, 200] if allowed else [403, 403])
+    if allowed:
+        assert answers[0].json()["total"] == 1
+    else:
+        assert "count" not in answers[0].content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"zoom": "veel"}, "zoom", "Geef zoom op als een geheel getal van 0 tot 22."),
+        ({"zoom": "30"}, "zoom", "Geef zoom op als een geheel getal van 0 tot 22."),
+        ({"bbox": "2.8,51"}, "bbox", "Geef bbox op als minlon,minlat,maxlon,maxlat (graden in WGS84)."),
+        ({"bbox": "-60,-60,60,60", "zoom": "22"}, "bbox", "Dit gebied is te groot voor zoom 22"),
+        ({"kind": "melding,klachtje"}, "kind", "Onbekende soort “klachtje”"),
+        ({"category": "bestaat-niet"}, "category", "Onbekende categorie “bestaat-niet”."),
+        ({"category": "nul\x00"}, "category", "Onbekende categorie"),
+        ({"status": "open,half"}, "status", "Onbekende statusgroep “half”"),
+        ({"from": "2026-13"}, "from", "Geef een maand als JJJJ-MM, bijvoorbeeld 2026-03."),
+        ({"to": "maart"}, "to", "Geef een maand als JJJJ-MM, bijvoorbeeld 2026-03."),
+        ({"from": "2026-05", "to": "2026-04"}, "to", "De laatste maand valt vóór de eerste."),
+        ({"weight": "zwaar"}, "weight", "Weeg op “count” of op “impact”."),
+    ],
+)
+def test_bad_parameters_get_dutch_field_errors(planner, road, params, field, message):
+    response = planner.get(CELLS, {"bbox": CITY, "zoom": "14", **params}, HTTP_ACCEPT_LANGUAGE="nl")
+
+    assert response.status_code == 400
+    assert message in response.json()[field][0]
+
+
+def test_bad_tile_parameters_get_field_errors_in_the_asked_language(planner, road):
+    dutch = planner.get("/api/v1/tiles/3/8/1.mvt", {"weight": "zwaar"}, HTTP_ACCEPT_LANGUAGE="nl")
+    english = planner.get("/api/v1/tiles/23/0/0.mvt", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert dutch.status_code == 400
+    assert dutch.json() == {
+        "x": ["Geef een tegelnummer van 0 tot 7 bij zoom 3."],
+        "weight": ["Weeg op “count” of op “impact”."],
+    }
+    assert english.status_code == 400
+    assert english.json() == {"z": ["Give zoom as a whole number from 0 to 22."]}
