@@ -154,10 +154,10 @@ class HeatCellsQuery(HeatFilterQuery):
         return attrs
 
 
-def cell_collection(result: heat.HeatCells, *, zoom: int) -> dict:
-    """GeoJSON: one square Polygon per non-empty cell, the highest value first."""
+def cell_collection(result: heat.HeatCells, *, zoom: int, places: list[str]) -> dict:
+    """GeoJSON: one square Polygon per non-empty cell, the highest value first; the first cells named by `places`."""
     features = []
-    for cell in result.cells:
+    for n, cell in enumerate(result.cells):
         minlon, minlat, maxlon, maxlat = (round(v, CELL_DECIMALS) for v in cell.bounds)
         mean = cell.impact_mean
         features.append(
@@ -177,6 +177,7 @@ def cell_collection(result: heat.HeatCells, *, zoom: int) -> dict:
                     "impact_count": cell.impact_count,
                     "impact_mean": round(mean, 2) if mean is not None else None,
                     "centre": [round((minlon + maxlon) / 2, 6), round((minlat + maxlat) / 2, 6)],
+                    "place": places[n] if n < len(places) else None,
                 },
             }
         )
@@ -202,7 +203,8 @@ class HeatCellsApi(APIView):
     """Reports counted per grid cell in the visible area, for the planners' heatmap (a heat layer or a choropleth).
 
     Each cell counts every report inside it (the area is widened to whole cells), of every category, public or
-    not, with the filters combined (AND). `breaks` are the upper bounds of the legend's classes.
+    not, with the filters combined (AND). `breaks` are the upper bounds of the legend's classes. The first
+    TOP_CELLS cells (the highest values) carry `place`: the street of the nearest address.
     """
 
     permission_classes = [CanSeeStatistics]
@@ -222,7 +224,9 @@ class HeatCellsApi(APIView):
         result = heat.heat_cells(
             bbox=params["bbox"], zoom=params["zoom"], filters=query.filters(), weight=params["weight"]
         )
-        return _cacheable(Response(cell_collection(result, zoom=params["zoom"])))
+        top = result.cells[: heat.TOP_CELLS]
+        places = heat.nearest_streets([((c.bounds[0] + c.bounds[2]) / 2, (c.bounds[1] + c.bounds[3]) / 2) for c in top])
+        return _cacheable(Response(cell_collection(result, zoom=params["zoom"], places=places)))
 
 
 class MapboxVectorTileRenderer(BaseRenderer):

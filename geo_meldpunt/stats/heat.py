@@ -46,6 +46,8 @@ WEIGHTS = ("count", "impact")
 TILE_EXTENT = 4096
 TILE_BUFFER = 64
 TILE_LAYER = "cells"
+# The cells with the highest values that a table lists, each named by its nearest street.
+TOP_CELLS = 10
 
 
 @dataclass(frozen=True)
@@ -279,3 +281,36 @@ def class_breaks(values: Sequence[int], classes: int = 5) -> list[int]:
         if not bounds or bound > bounds[-1]:
             bounds.append(bound)
     return bounds
+
+
+def nearest_streets(centres: Sequence[tuple[float, float]]) -> list[str]:
+    """The street of the address nearest each (lon, lat), to name a cell in words ("" where no address is known).
+
+    One statement for the few cells a table lists: a K-nearest-neighbour scan of the address table's GiST index
+    per centre. Names a place, not a person: the address register holds no residents.
+    """
+    if not centres:
+        return []
+    sql = f"""
+        SELECT coalesce(nearest.street, '')
+        FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS centre(lon, lat, n)
+        LEFT JOIN LATERAL (
+            SELECT a.street FROM geocoding_address a
+            ORDER BY a.point <-> geography(ST_SetSRID(ST_MakePoint(centre.lon, centre.lat), {WGS84}))
+            LIMIT 1
+        ) nearest ON true
+        ORDER BY centre.n
+    """  # fixed fragments only; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [[c[0] for c in centres], [c[1] for c in centres]])
+        return [street for (street,) in cursor.fetchall()]
+
+
+def category_groups() -> list[tuple[Category, list[Category]]]:
+    """Every category for the planners' filter, public or not, active or not: top levels with their children."""
+    categories = list(Category.objects.order_by("position", "name_nl"))
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.parent_id is not None:
+            children.setdefault(category.parent_id, []).append(category)
+    return [(c, children.get(c.pk, [])) for c in categories if c.parent_id is None]
