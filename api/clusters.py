@@ -30,7 +30,7 @@ class ClusterQuery(PublicListQuery):
     zoom = serializers.IntegerField(
         min_value=0,
         max_value=22,
-        help_text="The map's zoom level; cells are about REPORTS_CLUSTERS_CELL_PX (60) pixels wide at it.",
+        help_text="The map's zoom level; cells are Web Mercator tiles of zoom + 2, 64 pixels wide at it.",
         error_messages={key: _ZOOM_MESSAGE for key in ("invalid", "min_value", "max_value", "max_string_length")},
     )
 
@@ -54,7 +54,7 @@ class _PointField(serializers.Field):
 
 
 class ClusterProperties(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Public reports in this cell (within the asked bbox).")
+    count = serializers.IntegerField(help_text="Public reports in this cell (the whole cell, also beyond the bbox).")
     cell = serializers.ListField(
         child=serializers.FloatField(),
         min_length=4,
@@ -73,7 +73,10 @@ class ClusterCollection(serializers.Serializer):
     type = serializers.CharField(help_text="Always “FeatureCollection”.")
     zoom = serializers.IntegerField()
     cell_size = serializers.ListField(
-        child=serializers.FloatField(), min_length=2, max_length=2, help_text="[width, height] of a cell in degrees."
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        help_text="[width, height] of a cell in degrees at the city's latitude (Web Mercator: heights vary).",
     )
     detail_zoom = serializers.IntegerField(
         help_text="From this zoom on, show the reports one by one with GET /api/v1/reports/?bbox= instead."
@@ -106,7 +109,8 @@ class ReportClustersApi(APIView):
     """Public reports in the visible area counted per grid cell, for the map below the detail zoom.
 
     Counts only what public_reports shows: located reports in public categories, with the same category and
-    status filters as GET /api/v1/reports/. One SQL statement, whatever the number of reports.
+    status filters as GET /api/v1/reports/. One SQL statement on the stored cells (stats), whatever the number of
+    reports; cells that overlap the bbox are counted whole.
     """
 
     @extend_schema(

@@ -161,6 +161,13 @@ class Report(TimeStampedModel):
                 name="report_open_category_point",
                 condition=models.Q(status__in=OPEN_STATUSES),
             ),
+            # The public map's cells (stats.cells.public_map_cells, stats_map_sweep): solved reports by their last
+            # change, to find the few that just aged off the map.
+            models.Index(
+                fields=["updated_at"],
+                name="report_solved_updated_at",
+                condition=models.Q(status__in=SOLVED_STATUSES),
+            ),
             # The daily overdue digest and the back office's flags: only reports whose clock runs.
             models.Index(
                 fields=["answer_due"],

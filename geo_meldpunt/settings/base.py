@@ -195,6 +195,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.purge_idempotency_keys",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Solved reports past MAPS_RECENTLY_SOLVED_DAYS leave the public map's stored cells (reads are exact between runs).
+    "stats-map-sweep": {
+        "task": "stats.map_sweep",
+        "schedule": 300.0,
+    },
+    # The cells against a fresh count: differences are logged as errors and corrected by a rebuild.
+    "stats-cells-check": {
+        "task": "stats.cells_check",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 
 # --- Meldpunt: the city ------------------------------------------------------------------------------------
@@ -224,11 +234,10 @@ REPORTS_DESCRIPTION_MAX_LENGTH = 5000
 # How long the Idempotency-Key of a filed report is remembered (days): a phone that was offline for a week and
 # resends what it queued still gets the report it made, not a second one.
 REPORTS_IDEMPOTENCY_KEY_DAYS = 30
-# Public map clusters: the cell size in screen pixels at the requested zoom (the grid is fixed per zoom level, so
-# cells do not jump while the map pans); from REPORTS_CLUSTERS_DETAIL_ZOOM on the map lists reports one by one
-# (/api/v1/reports/) instead; a request may cover at most REPORTS_CLUSTERS_MAX_CELLS cells (a 4K screen of 60 px
-# cells is about 2,300), which bounds the size of one answer.
-REPORTS_CLUSTERS_CELL_PX = 60
+# Public map clusters: cells are the stored cells of geo_meldpunt/stats/grid.py (Web Mercator tiles of zoom + 2,
+# 64 px wide on the map, fixed per zoom level so cells do not jump while the map pans); from
+# REPORTS_CLUSTERS_DETAIL_ZOOM on the map lists reports one by one (/api/v1/reports/) instead; a request may cover at
+# most REPORTS_CLUSTERS_MAX_CELLS cells (a 4K screen of 64 px cells is about 2,000), which bounds one answer's size.
 REPORTS_CLUSTERS_DETAIL_ZOOM = 17
 REPORTS_CLUSTERS_MAX_CELLS = 20_000
 # --- Insight: the planners' heatmaps (/inzicht/kaart/, /api/v1/insight/cells/, /api/v1/tiles/) ------------------

@@ -1,1 +1,92 @@
-"""Stored aggregates (heat cells per grid size, kind, category, status group and month)."""
+"""Stored aggregates of reports per grid cell, kept up to date by PostgreSQL triggers on reports_report.
+
+The cells are the slippy-map tiles of EPSG:3857 (see grid.py): cell (grid, ix, iy) is tile z=grid, x=ix,
+y=iy (y counted from the north, as map tiles are). Only the grids in CellState.grids are stored; a coarser cell is
+the sum of the finer ones inside it (ix >> k, iy >> k). Reports without a point are in no cell.
+
+The triggers and SQL functions are defined in migration 0001 (docs/design.md, "Counts per cell"): every writer,
+COPY included, keeps the cells equal to a fresh count in its own transaction. Nothing in Python writes these
+tables except the rebuild and the map sweep (upkeep.py), which call the same SQL functions.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StatusGroup(models.TextChoices):
+    """reports.choices.OPEN_STATUSES, SOLVED_STATUSES and every other status; SQL: stats_status_group(status)."""
+
+    OPEN = "open", _("open")
+    SOLVED = "solved", _("solved")
+    OTHER = "other", _("other")
+
+
+class HeatCell(models.Model):
+    """Reports per cell, kind, category, status group and month of creation (local time): planners' heatmaps."""
+
+    grid = models.PositiveSmallIntegerField()
+    ix = models.IntegerField()
+    iy = models.IntegerField()
+    kind = models.CharField(max_length=20)
+    category = models.ForeignKey("reports.Category", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    status_group = models.CharField(max_length=10, choices=StatusGroup.choices)
+    # The first day of the month of created_at in CellState.time_zone (Europe/Brussels).
+    month = models.DateField()
+    # Rows reaching 0 are kept (a later report in the same cell reuses them); reads skip them.
+    n = models.IntegerField(default=0)
+    # Felt impact (1-5): how many reports had a score, and the scores' sum, for impact-weighted heatmaps.
+    impact_n = models.IntegerField(default=0)
+    impact_sum = models.IntegerField(default=0)
+    # Sums of the reports' longitudes and latitudes: their mean position is lon_sum / n, lat_sum / n.
+    lon_sum = models.FloatField(default=0)
+    lat_sum = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid", "ix", "iy", "kind", "category", "status_group", "month"], name="heatcell_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.grid}/{self.ix}/{self.iy} {self.kind} {self.category_id} {self.status_group} {self.month}: {self.n}"
+        )
+
+
+class MapCell(models.Model):
+    """What the public map shows per cell and category: open reports and reports solved since
+    CellState.solved_since (the map keeps solved reports MAPS_RECENTLY_SOLVED_DAYS after their last change).
+
+    No month and no kind: city-wide clusters read one row per cell, category and group.
+    """
+
+    grid = models.PositiveSmallIntegerField()
+    ix = models.IntegerField()
+    iy = models.IntegerField()
+    category = models.ForeignKey("reports.Category", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    status_group = models.CharField(max_length=10, choices=StatusGroup.choices)
+    n = models.IntegerField(default=0)
+    lon_sum = models.FloatField(default=0)
+    lat_sum = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "ix", "iy", "category", "status_group"], name="mapcell_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grid}/{self.ix}/{self.iy} {self.category_id} {self.status_group}: {self.n}"
+
+
+class CellState(models.Model):
+    """One row (id 1) the triggers read: which grids are stored, the time zone of months, and since when a solved
+    report counts in MapCell. Written by the migration, the rebuild (grids, time zone) and the map sweep."""
+
+    grids = ArrayField(models.PositiveSmallIntegerField())  # grid.GRIDS when last rebuilt
+    time_zone = models.CharField(max_length=60)
+    solved_since = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"grids {self.grids}, {self.time_zone}, solved since {self.solved_since:%Y-%m-%d %H:%M}"

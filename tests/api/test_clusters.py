@@ -12,6 +12,7 @@ from django.conf import settings
 
 from geo_meldpunt.reports.models import Kind, Report, Status
 from geo_meldpunt.reports.selectors import cluster_cell_size, public_report_clusters, public_reports
+from geo_meldpunt.stats.grid import cell_bounds, cell_range, cell_x, cell_y
 from tests.factories import WAPENPLEIN, CategoryFactory, DepartmentFactory, point_at
 
 pytestmark = pytest.mark.django_db
@@ -67,36 +68,49 @@ def total(clusters) -> int:
 
 def around_cell_centre(zoom: int, offsets: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Points offset from the centre of the grid cell that holds the Wapenplein, in quarter cells."""
-    width, height = cluster_cell_size(zoom)
-    lon, lat = round(WAPENPLEIN[0] / width) * width, round(WAPENPLEIN[1] / height) * height
+    grid = zoom + 2
+    minlon, minlat, maxlon, maxlat = cell_bounds(grid, cell_x(WAPENPLEIN[0], grid), cell_y(WAPENPLEIN[1], grid))
+    lon, lat, width, height = (minlon + maxlon) / 2, (minlat + maxlat) / 2, maxlon - minlon, maxlat - minlat
     return [(lon + dx * width / 4, lat + dy * height / 4) for dx, dy in offsets]
+
+
+def in_cells_over(bbox, zoom: int, points) -> int:
+    """How many of these points lie in a cell of `zoom` that overlaps bbox: clusters count whole cells."""
+    x0, y0, x1, y1 = cell_range(bbox, zoom + 2)
+    return sum(x0 <= cell_x(lon, zoom + 2) <= x1 and y0 <= cell_y(lat, zoom + 2) <= y1 for lon, lat in points)
 
 
 # --- The selector ----------------------------------------------------------------------------------------------
 
 
-def test_the_cell_is_about_60_pixels_at_the_zoom():
+def test_the_cell_is_a_64_pixel_web_mercator_cell_at_the_zoom():
     width, height = cluster_cell_size(12)
-    assert width == pytest.approx(360 / 2**12 / 256 * 60)
-    assert height == pytest.approx(width * math.cos(math.radians(settings.MAPS_CENTER[0])))
+    assert width == pytest.approx(360 / 2**12 / 256 * 64)
+    assert height == pytest.approx(width * math.cos(math.radians(settings.MAPS_CENTER[0])), rel=0.01)
     assert cluster_cell_size(13)[0] == pytest.approx(width / 2)
 
 
-def test_counts_add_up_to_the_public_reports_in_the_bbox(public):
-    make_reports(public, scattered(300))
+def test_counts_add_up_to_the_public_reports_in_the_cells_over_the_bbox(public):
+    points = scattered(300)
+    make_reports(public, points)
     bbox = (2.89, 51.20, 2.95, 51.23)
 
     for zoom in (11, 13, 15):
         clusters = public_report_clusters(bbox=bbox, zoom=zoom)
-        assert total(clusters) == public_reports(bbox=bbox).count()
-        assert 0 < total(clusters) < 300
+        assert total(clusters) == in_cells_over(bbox, zoom, points)
+        assert public_reports(bbox=bbox).count() <= total(clusters) < 300
 
 
-def test_a_report_just_outside_the_bbox_is_not_counted_one_on_its_edge_is(public):
+def test_a_cell_over_the_bbox_counts_whole_a_cell_beyond_it_not_at_all(public):
     bbox = (2.91, 51.22, 2.93, 51.24)
-    make_reports(public, [(2.92, 51.23), (2.93, 51.235), (2.9300001, 51.235), (2.92, 51.2399999), (2.92, 51.2400001)])
+    x0, y0, x1, y1 = cell_range(bbox, 16)
+    east = cell_bounds(16, x1, y0)  # the north-east cell over the box reaches beyond it
+    inside_east_cell = ((bbox[2] + east[2]) / 2, (east[1] + east[3]) / 2)
+    beyond = (east[2] + 0.0005, (east[1] + east[3]) / 2)
+    make_reports(public, [(2.92, 51.23), inside_east_cell, beyond])
 
-    assert total(public_report_clusters(bbox=bbox, zoom=14)) == 3
+    assert inside_east_cell[0] > bbox[2]
+    assert total(public_report_clusters(bbox=bbox, zoom=14)) == 2
 
 
 def test_a_category_not_shown_publicly_is_never_counted(public, hidden):

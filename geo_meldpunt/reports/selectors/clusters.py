@@ -1,18 +1,23 @@
-"""The public map at low zoom: public reports counted per grid cell, in one SQL statement."""
+"""The public map at low zoom: public reports counted per grid cell, read from the stored cells.
+
+The cells are tiles of EPSG:3857 (stats/grid.py: a cell is CELL_PX = 64 pixels wide at the map's zoom, tile
+z = zoom + 2), kept up to date by triggers in the reports' own transactions, so the map is live at any number of
+reports. The map's status filters (open, solved, both) read stats_mapcell; any other set of statuses, which only
+the API can ask, is counted over the reports themselves on the same grid.
+"""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.gis.db.models import GeometryField
-from django.contrib.gis.db.models.functions import SnapToGrid
-from django.contrib.gis.geos import Polygon
-from django.db.models import Avg, Count, FloatField, Func
+from django.db.models import Avg, Count, F, FloatField, Func, IntegerField, Value
 
-from geo_meldpunt.core.geo import WGS84
+from geo_meldpunt.stats.cells import Cell, public_map_cells
+from geo_meldpunt.stats.grid import cell_bounds, cell_range, cell_size_degrees
+from geo_meldpunt.stats.models import StatusGroup
 
+from ..choices import OPEN_STATUSES, SOLVED_STATUSES
 from .public import public_reports
 
 
@@ -27,32 +32,58 @@ class ReportCluster:
 
 
 def cluster_cell_size(zoom: int) -> tuple[float, float]:
-    """(width, height) in degrees of a grid cell REPORTS_CLUSTERS_CELL_PX pixels wide at a web-map zoom level.
+    """(width, height) in degrees of a cluster cell at a web-map zoom level, at the city's latitude.
 
-    A 256-pixel tile spans 360 / 2**zoom degrees of longitude. Web Mercator draws a degree of latitude 1/cos(lat)
-    taller than a degree of longitude, so at the city's latitude a square cell is cos(lat) times as high in degrees.
-    The grid depends on the zoom only, not on the box asked for: cells stay put while the map pans.
+    A cell is a Web Mercator tile of zoom + 2, 64 pixels wide on the map; its height in degrees shrinks towards
+    the poles. The grid depends on the zoom only, not on the box asked for: cells stay put while the map pans.
     """
-    width = 360 / 2**zoom / 256 * settings.REPORTS_CLUSTERS_CELL_PX
-    return width, width * math.cos(math.radians(settings.MAPS_CENTER[0]))
+    return cell_size_degrees(zoom, settings.MAPS_CENTER[0])
 
 
-class _X(Func):
-    function = "ST_X"
-    output_field = FloatField()
+def _status_groups(statuses: list[str] | None) -> list[str] | None:
+    """The stored groups that are exactly these statuses, or None when no union of groups is."""
+    wanted = set(statuses or (*OPEN_STATUSES, *SOLVED_STATUSES))
+    groups = []
+    if wanted >= set(OPEN_STATUSES):
+        wanted -= set(OPEN_STATUSES)
+        groups.append(str(StatusGroup.OPEN))
+    if wanted >= set(SOLVED_STATUSES):
+        wanted -= set(SOLVED_STATUSES)
+        groups.append(str(StatusGroup.SOLVED))
+    # Statuses public_reports never shows (merged, inadmissible, passed on) add nothing.
+    return groups if not (wanted & {*OPEN_STATUSES, *SOLVED_STATUSES}) else None
 
 
-class _Y(Func):
-    function = "ST_Y"
-    output_field = FloatField()
+class _CellIndex(Func):
+    output_field = IntegerField()
 
 
-class _Geometry(Func):
-    """geography -> geometry by PostGIS's cast function: a plain call, cheaper per row than Django's Cast, which
-    adds a type-modifier check (about a third of the time of a city-wide aggregation)."""
-
-    function = "geometry"
-    output_field = GeometryField(srid=WGS84)
+def _live_cells(
+    *, bbox: tuple[float, float, float, float], zoom: int, category_slug: str | None, statuses: list[str] | None
+) -> list[Cell]:
+    """The same cells counted over public_reports: for status sets the stored groups cannot answer."""
+    grid = zoom + 2
+    x0, y0, x1, y1 = cell_range(bbox, grid)
+    area = (*cell_bounds(grid, x0, y1)[:2], *cell_bounds(grid, x1, y0)[2:])
+    geom = Func(F("point"), function="geometry")
+    lon, lat = (
+        Func(geom, function="ST_X", output_field=FloatField()),
+        Func(geom, function="ST_Y", output_field=FloatField()),
+    )
+    rows = (
+        public_reports(bbox=area, category_slug=category_slug, statuses=statuses)
+        .annotate(x=_CellIndex(lon, Value(grid), function="stats_cell_x"))
+        .annotate(y=_CellIndex(lat, Value(grid), function="stats_cell_y"))
+        .filter(x__gte=x0, x__lte=x1, y__gte=y0, y__lte=y1)
+        .values("x", "y")
+        .annotate(count=Count("id"), lon=Avg(lon), lat=Avg(lat))
+        .order_by()
+    )
+    return [
+        Cell(grid=grid, ix=r["x"], iy=r["y"], count=r["count"], impact_count=0, impact_sum=0, weight=r["count"],
+             lon=r["lon"], lat=r["lat"])
+        for r in rows
+    ]  # fmt: skip
 
 
 def public_report_clusters(
@@ -62,38 +93,14 @@ def public_report_clusters(
     category_slug: str | None = None,
     statuses: list[str] | None = None,
 ) -> list[ReportCluster]:
-    """Public reports inside `bbox` (public_reports' visibility and filters) counted per grid cell of `zoom`, each
-    cell with the mean position of its reports. One SQL statement, whatever the number of reports: PostGIS snaps
-    each point to the grid (ST_SnapToGrid) and groups; Python receives only the cells.
-
-    Inside `bbox` means inside the longitude/latitude rectangle, edges included: what a map shows. The geography
-    && finds candidates on the GiST index, but compares boxes in 3-D around the globe (and in single precision),
-    which lets through points well outside a small rectangle; comparing each candidate's longitude and latitude
-    with the rectangle then keeps exactly those inside. Grouping on the cell's x and y (floats) rather than on the
-    snapped geometry sorts about a third faster.
+    """Public reports (public_reports' visibility and filters) counted per grid cell of `zoom`, each cell with the
+    mean position of its reports. Every cell that overlaps `bbox` is counted whole, so a cluster's number does not
+    change while the map pans. One SQL statement on the stored cells (a few thousand rows city-wide, whatever the
+    number of reports); a status set that is not open, solved or both is counted over the reports instead.
     """
-    width, height = cluster_cell_size(zoom)
-    minlon, minlat, maxlon, maxlat = bbox
-    box = Polygon.from_bbox(bbox)
-    box.srid = WGS84
-    rows = (
-        public_reports(category_slug=category_slug, statuses=statuses)
-        .filter(point__bboverlaps=box)
-        .annotate(geom=_Geometry("point"))
-        .annotate(px=_X("geom"), py=_Y("geom"))
-        .filter(px__gte=minlon, px__lte=maxlon, py__gte=minlat, py__lte=maxlat)
-        .annotate(x=_X(SnapToGrid("geom", width, height)), y=_Y(SnapToGrid("geom", width, height)))
-        .values("x", "y")
-        .annotate(count=Count("id"), lon=Avg("px"), lat=Avg("py"))
-        .order_by()
-    )
-    return [
-        ReportCluster(
-            lon=row["lon"],
-            lat=row["lat"],
-            count=row["count"],
-            # ST_SnapToGrid rounds to the nearest grid point, so a cell reaches half a cell either side of it.
-            cell=(row["x"] - width / 2, row["y"] - height / 2, row["x"] + width / 2, row["y"] + height / 2),
-        )
-        for row in rows
-    ]
+    groups = _status_groups(statuses)
+    if groups is not None:
+        cells = public_map_cells(bbox=bbox, zoom=zoom, category_slug=category_slug, status_groups=groups)
+    else:
+        cells = _live_cells(bbox=bbox, zoom=zoom, category_slug=category_slug, statuses=statuses)
+    return [ReportCluster(lon=c.lon, lat=c.lat, count=c.count, cell=c.bounds) for c in cells]

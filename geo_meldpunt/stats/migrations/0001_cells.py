@@ -1,0 +1,303 @@
+"""Cells per grid (heat and public map), the SQL functions that compute them and the triggers that keep them.
+
+Why triggers (docs/design.md, "Counts per cell"): every path that writes reports_report (report services, the
+legacy import, the admin, the demo generator's COPY, a hand-written UPDATE) keeps the cells right in its own
+transaction, and none of them has to remember to. INSERT and DELETE are statement-level with transition tables
+(a 50,000-row COPY updates the cells in one set-based pass); UPDATE is row-level with a column list and a WHEN
+clause, so the many updates that change nothing the cells hold (deadlines, version, answer text) cost nothing.
+PostgreSQL allows no column list on a trigger with transition tables, and a statement-level UPDATE trigger would
+copy every updated row (the demo's million-row deadline fill) into its transition tables.
+
+The status groups are written out here as they are in reports.choices (OPEN_STATUSES, SOLVED_STATUSES);
+tests/stats/test_cells.py checks that stats_status_group agrees with them, so a change there needs a migration here.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import migrations, models
+from django.utils import timezone
+
+FUNCTIONS = r"""
+CREATE FUNCTION stats_status_group(status text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN status IN ('nieuw', 'ontvangen', 'in_behandeling', 'wacht_op_melder', 'doorverwezen', 'heropend') THEN 'open'
+    WHEN status IN ('beantwoord', 'afgesloten') THEN 'solved'
+    ELSE 'other' END
+$$;
+
+-- Slippy-map tile indices of EPSG:3857 (geo_meldpunt/stats/grid.py computes the same in Python).
+CREATE FUNCTION stats_cell_x(lon float8, grid int) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT least(greatest(floor((lon + 180.0) / 360.0 * (1::bigint << grid))::int, 0), ((1::bigint << grid) - 1)::int)
+$$;
+CREATE FUNCTION stats_cell_y(lat float8, grid int) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT least(greatest(floor((1.0 - asinh(tan(radians(lat))) / pi()) / 2.0 * (1::bigint << grid))::int, 0),
+               ((1::bigint << grid) - 1)::int)
+$$;
+
+-- Add (sign 1) or take away (sign -1) these reports in both cell tables, in one statement. Rows are summed per key first (an
+-- upsert may touch a row once per statement) and written in key order, so concurrent writers lock cell rows in
+-- the same order and cannot deadlock on them; ON CONFLICT DO UPDATE adds to the committed count, so concurrent
+-- transactions in one cell lose nothing.
+CREATE FUNCTION stats_cells_apply(sign int, reports reports_report[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  state stats_cellstate;
+BEGIN
+  -- Before reading solved_since: the map sweep holds an EXCLUSIVE lock on stats_mapcell while it moves
+  -- solved_since, so a writer reads it either before the sweep starts (and the sweep, waiting for the writer's
+  -- commit, then sees its rows) or after the sweep commits.
+  LOCK TABLE stats_mapcell IN ROW EXCLUSIVE MODE;
+  SELECT * INTO state FROM stats_cellstate WHERE id = 1;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'stats_cellstate has no row 1: run manage.py stats_cells_rebuild';
+  END IF;
+
+  WITH d AS (
+    SELECT r.kind, r.category_id, stats_status_group(r.status) AS status_group,
+           date_trunc('month', r.created_at AT TIME ZONE state.time_zone)::date AS month, r.impact, r.updated_at,
+           ST_X(geometry(r.point)) AS lon, ST_Y(geometry(r.point)) AS lat
+    FROM unnest(reports) AS r
+    WHERE r.point IS NOT NULL
+  ), heat AS (
+    INSERT INTO stats_heatcell AS c
+      (grid, ix, iy, kind, category_id, status_group, month, n, impact_n, impact_sum, lon_sum, lat_sum)
+    SELECT g, stats_cell_x(d.lon, g), stats_cell_y(d.lat, g), d.kind, d.category_id, d.status_group, d.month,
+           sign * count(*), sign * count(d.impact), sign * coalesce(sum(d.impact), 0), sign * sum(d.lon),
+           sign * sum(d.lat)
+    FROM d CROSS JOIN unnest(state.grids) AS g
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ORDER BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT (grid, ix, iy, kind, category_id, status_group, month) DO UPDATE SET
+      n = c.n + excluded.n, impact_n = c.impact_n + excluded.impact_n,
+      impact_sum = c.impact_sum + excluded.impact_sum, lon_sum = c.lon_sum + excluded.lon_sum,
+      lat_sum = c.lat_sum + excluded.lat_sum
+  )
+  INSERT INTO stats_mapcell AS c (grid, ix, iy, category_id, status_group, n, lon_sum, lat_sum)
+  SELECT g, stats_cell_x(d.lon, g), stats_cell_y(d.lat, g), d.category_id, d.status_group,
+         sign * count(*), sign * sum(d.lon), sign * sum(d.lat)
+  FROM d CROSS JOIN unnest(state.grids) AS g
+  WHERE d.status_group = 'open' OR (d.status_group = 'solved' AND d.updated_at >= state.solved_since)
+  GROUP BY 1, 2, 3, 4, 5
+  ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (grid, ix, iy, category_id, status_group) DO UPDATE SET
+    n = c.n + excluded.n, lon_sum = c.lon_sum + excluded.lon_sum, lat_sum = c.lat_sum + excluded.lat_sum;
+END
+$$;
+
+CREATE FUNCTION stats_cells_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM stats_cells_apply(1, (SELECT array_agg(r::reports_report) FROM inserted_reports AS r));
+  RETURN NULL;
+END
+$$;
+CREATE FUNCTION stats_cells_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM stats_cells_apply(-1, (SELECT array_agg(r::reports_report) FROM deleted_reports AS r));
+  RETURN NULL;
+END
+$$;
+CREATE FUNCTION stats_cells_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM stats_cells_apply(-1, ARRAY[OLD]);
+  PERFORM stats_cells_apply(1, ARRAY[NEW]);
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER stats_cells_insert AFTER INSERT ON reports_report
+  REFERENCING NEW TABLE AS inserted_reports FOR EACH STATEMENT EXECUTE FUNCTION stats_cells_inserted();
+CREATE TRIGGER stats_cells_delete AFTER DELETE ON reports_report
+  REFERENCING OLD TABLE AS deleted_reports FOR EACH STATEMENT EXECUTE FUNCTION stats_cells_deleted();
+-- updated_at counts only for solved reports: it decides how long they stay on the public map.
+CREATE TRIGGER stats_cells_update AFTER UPDATE OF kind, category_id, status, point, created_at, impact, updated_at
+  ON reports_report FOR EACH ROW
+  WHEN (OLD.kind IS DISTINCT FROM NEW.kind OR OLD.category_id IS DISTINCT FROM NEW.category_id
+        OR OLD.status IS DISTINCT FROM NEW.status OR OLD.created_at IS DISTINCT FROM NEW.created_at
+        OR OLD.impact IS DISTINCT FROM NEW.impact
+        OR ST_AsBinary(OLD.point) IS DISTINCT FROM ST_AsBinary(NEW.point)
+        OR (OLD.updated_at IS DISTINCT FROM NEW.updated_at AND stats_status_group(NEW.status) = 'solved'))
+  EXECUTE FUNCTION stats_cells_updated();
+
+-- Both cell tables from scratch: one set-based INSERT per grid and table. Holds an EXCLUSIVE lock on the cell
+-- tables (writers of reports wait) so no trigger adds to a half-built table.
+CREATE FUNCTION stats_cells_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  state stats_cellstate;
+  g int;
+BEGIN
+  LOCK TABLE stats_mapcell, stats_heatcell IN EXCLUSIVE MODE;
+  SELECT * INTO state FROM stats_cellstate WHERE id = 1;
+  DELETE FROM stats_heatcell;
+  DELETE FROM stats_mapcell;
+  FOREACH g IN ARRAY state.grids LOOP
+    INSERT INTO stats_heatcell
+      (grid, ix, iy, kind, category_id, status_group, month, n, impact_n, impact_sum, lon_sum, lat_sum)
+    SELECT g, stats_cell_x(lon, g), stats_cell_y(lat, g), kind, category_id, status_group, month,
+           count(*), count(impact), coalesce(sum(impact), 0), sum(lon), sum(lat)
+    FROM (SELECT r.kind, r.category_id, stats_status_group(r.status) AS status_group,
+                 date_trunc('month', r.created_at AT TIME ZONE state.time_zone)::date AS month, r.impact,
+                 ST_X(geometry(r.point)) AS lon, ST_Y(geometry(r.point)) AS lat
+          FROM reports_report r WHERE r.point IS NOT NULL) d
+    GROUP BY 1, 2, 3, 4, 5, 6, 7;
+    INSERT INTO stats_mapcell (grid, ix, iy, category_id, status_group, n, lon_sum, lat_sum)
+    SELECT g, stats_cell_x(lon, g), stats_cell_y(lat, g), category_id, status_group, count(*), sum(lon), sum(lat)
+    FROM (SELECT r.category_id, stats_status_group(r.status) AS status_group,
+                 ST_X(geometry(r.point)) AS lon, ST_Y(geometry(r.point)) AS lat
+          FROM reports_report r
+          WHERE r.point IS NOT NULL AND (stats_status_group(r.status) = 'open'
+                OR (stats_status_group(r.status) = 'solved' AND r.updated_at >= state.solved_since))) d
+    GROUP BY 1, 2, 3, 4, 5;
+  END LOOP;
+END
+$$;
+
+-- Solved reports leave the public map MAPS_RECENTLY_SOLVED_DAYS after their last change: take those whose
+-- updated_at fell behind the new bound out of stats_mapcell and move the bound. Run every few minutes; the map's
+-- read subtracts the few that fell behind since (stats.cells.map_cells), so the map is exact in between.
+CREATE FUNCTION stats_map_sweep(new_since timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  state stats_cellstate;
+BEGIN
+  LOCK TABLE stats_mapcell IN EXCLUSIVE MODE;
+  SELECT * INTO state FROM stats_cellstate WHERE id = 1 FOR UPDATE;
+  IF new_since < state.solved_since THEN
+    -- The setting grew: reports already taken out come back. Rare; rebuild.
+    UPDATE stats_cellstate SET solved_since = new_since WHERE id = 1;
+    PERFORM stats_cells_rebuild();
+    RETURN;
+  END IF;
+  INSERT INTO stats_mapcell AS c (grid, ix, iy, category_id, status_group, n, lon_sum, lat_sum)
+  SELECT g, stats_cell_x(lon, g), stats_cell_y(lat, g), category_id, 'solved', -count(*), -sum(lon), -sum(lat)
+  FROM (SELECT r.category_id, ST_X(geometry(r.point)) AS lon, ST_Y(geometry(r.point)) AS lat
+        FROM reports_report r
+        WHERE r.status IN ('beantwoord', 'afgesloten') AND r.updated_at >= state.solved_since
+          AND r.updated_at < new_since AND r.point IS NOT NULL) d
+    CROSS JOIN unnest(state.grids) AS g
+  GROUP BY 1, 2, 3, 4
+  ORDER BY 1, 2, 3, 4
+  ON CONFLICT (grid, ix, iy, category_id, status_group) DO UPDATE SET
+    n = c.n + excluded.n, lon_sum = c.lon_sum + excluded.lon_sum, lat_sum = c.lat_sum + excluded.lat_sum;
+  UPDATE stats_cellstate SET solved_since = new_since WHERE id = 1;
+END
+$$;
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS stats_cells_insert ON reports_report;
+DROP TRIGGER IF EXISTS stats_cells_delete ON reports_report;
+DROP TRIGGER IF EXISTS stats_cells_update ON reports_report;
+DROP FUNCTION IF EXISTS stats_map_sweep(timestamptz);
+DROP FUNCTION IF EXISTS stats_cells_rebuild();
+DROP FUNCTION IF EXISTS stats_cells_inserted();
+DROP FUNCTION IF EXISTS stats_cells_deleted();
+DROP FUNCTION IF EXISTS stats_cells_updated();
+DROP FUNCTION IF EXISTS stats_cells_apply(int, reports_report[]);
+DROP FUNCTION IF EXISTS stats_cell_x(float8, int);
+DROP FUNCTION IF EXISTS stats_cell_y(float8, int);
+DROP FUNCTION IF EXISTS stats_status_group(text);
+"""
+
+
+def state_create(apps, schema_editor):
+    """The state row as of now (grids as grid.GRIDS at this migration), then the cells of any existing reports."""
+    CellState = apps.get_model("stats", "CellState")
+    CellState.objects.create(
+        id=1,
+        grids=[12, 14, 16, 18],
+        time_zone=settings.TIME_ZONE,
+        solved_since=timezone.now() - dt.timedelta(days=settings.MAPS_RECENTLY_SOLVED_DAYS),
+    )
+    schema_editor.execute("SELECT stats_cells_rebuild()")
+
+
+class Migration(migrations.Migration):
+    initial = True
+
+    dependencies = [("reports", "0009_report_compliment_staff_member")]
+
+    operations = [
+        migrations.CreateModel(
+            name="CellState",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("grids", ArrayField(base_field=models.PositiveSmallIntegerField(), size=None)),
+                ("time_zone", models.CharField(max_length=60)),
+                ("solved_since", models.DateTimeField()),
+            ],
+        ),
+        migrations.CreateModel(
+            name="HeatCell",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("grid", models.PositiveSmallIntegerField()),
+                ("ix", models.IntegerField()),
+                ("iy", models.IntegerField()),
+                ("kind", models.CharField(max_length=20)),
+                (
+                    "status_group",
+                    models.CharField(
+                        choices=[("open", "open"), ("solved", "solved"), ("other", "other")], max_length=10
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("n", models.IntegerField(default=0)),
+                ("impact_n", models.IntegerField(default=0)),
+                ("impact_sum", models.IntegerField(default=0)),
+                ("lon_sum", models.FloatField(default=0)),
+                ("lat_sum", models.FloatField(default=0)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reports.category",
+                    ),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("grid", "ix", "iy", "kind", "category", "status_group", "month"), name="heatcell_key"
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="MapCell",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("grid", models.PositiveSmallIntegerField()),
+                ("ix", models.IntegerField()),
+                ("iy", models.IntegerField()),
+                (
+                    "status_group",
+                    models.CharField(
+                        choices=[("open", "open"), ("solved", "solved"), ("other", "other")], max_length=10
+                    ),
+                ),
+                ("n", models.IntegerField(default=0)),
+                ("lon_sum", models.FloatField(default=0)),
+                ("lat_sum", models.FloatField(default=0)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reports.category",
+                    ),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("grid", "ix", "iy", "category", "status_group"), name="mapcell_key"
+                    )
+                ],
+            },
+        ),
+        migrations.RunSQL(FUNCTIONS, DROP),
+        migrations.RunPython(state_create, migrations.RunPython.noop),
+    ]
