@@ -137,17 +137,14 @@ class HeatCellsQuery(HeatFilterQuery):
     zoom = serializers.IntegerField(
         min_value=0,
         max_value=22,
-        help_text="The map's zoom level: it chooses the grid (cells about STATS_HEAT_CELL_PX pixels wide).",
+        help_text="The map's zoom level: it chooses the grid (cells about 64 pixels wide: tiles of zoom + 2).",
         error_messages={key: _ZOOM_MESSAGE for key in ("invalid", "min_value", "max_value", "max_string_length")},
     )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        attrs["bbox"] = bbox = parse_bbox(attrs["bbox"])
-        size = heat.grid_size_for_zoom(attrs["zoom"])
-        minx, miny = heat.to_web_mercator(bbox[0], bbox[1])
-        maxx, maxy = heat.to_web_mercator(bbox[2], bbox[3])
-        if (maxx - minx) / size * (maxy - miny) / size > settings.STATS_HEAT_MAX_CELLS:
+        attrs["bbox"] = parse_bbox(attrs["bbox"])
+        if heat.cells_in(attrs["bbox"], attrs["zoom"]) > settings.STATS_HEAT_MAX_CELLS:
             raise serializers.ValidationError(
                 {"bbox": [_("This area is too large for zoom %(zoom)s: zoom out or ask for a smaller area.") % attrs]}
             )
@@ -155,15 +152,18 @@ class HeatCellsQuery(HeatFilterQuery):
 
 
 def cell_collection(result: heat.HeatCells, *, zoom: int, places: list[str]) -> dict:
-    """GeoJSON: one square Polygon per non-empty cell, the highest value first; the first cells named by `places`."""
+    """GeoJSON: one square Polygon per non-empty cell, the highest value first; the first cells named by `places`.
+
+    A cell gives its square and its centre, never the mean position of its reports: in a cell of one report of a
+    non-public category, that would be the report's place.
+    """
     features = []
     for n, cell in enumerate(result.cells):
         minlon, minlat, maxlon, maxlat = (round(v, CELL_DECIMALS) for v in cell.bounds)
-        mean = cell.impact_mean
         features.append(
             {
                 "type": "Feature",
-                "id": f"{result.size}:{cell.i}:{cell.j}",
+                "id": f"{result.grid}/{cell.ix}/{cell.iy}",
                 "geometry": {
                     "type": "Polygon",
                     "coordinates": [
@@ -171,11 +171,11 @@ def cell_collection(result: heat.HeatCells, *, zoom: int, places: list[str]) -> 
                     ],
                 },
                 "properties": {
-                    "value": cell.value,
+                    "value": int(cell.weight),
                     "count": cell.count,
                     "impact_sum": cell.impact_sum,
                     "impact_count": cell.impact_count,
-                    "impact_mean": round(mean, 2) if mean is not None else None,
+                    "impact_mean": round(cell.impact_sum / cell.impact_count, 2) if cell.impact_count else None,
                     "centre": [round((minlon + maxlon) / 2, 6), round((minlat + maxlat) / 2, 6)],
                     "place": places[n] if n < len(places) else None,
                 },
@@ -184,10 +184,11 @@ def cell_collection(result: heat.HeatCells, *, zoom: int, places: list[str]) -> 
     return {
         "type": "FeatureCollection",
         "zoom": zoom,
-        "cell_size_m": result.size,
+        "grid": result.grid,
+        "cell_size_m": round(result.size_m, 1),
         "weight": result.weight,
         "breaks": result.breaks,
-        "total": sum(c.value for c in result.cells),
+        "total": sum(int(c.weight) for c in result.cells),
         "features": features,
     }
 
@@ -245,8 +246,8 @@ class HeatTileApi(APIView):
     """The heat cells of tile z/x/y as a Mapbox vector tile (layer "cells": count, impact_sum, impact_count, value),
     for GIS clients (QGIS: Vector Tile layer, URL .../api/v1/tiles/{z}/{x}/{y}.mvt, with the session cookie).
 
-    Cells use the grid of zoom z, the same as the GeoJSON cells at that zoom, counted in full even where they
-    cross the tile's edge. A tile with no report is a 204 No Content: nothing to draw, nothing to download.
+    Cells use the grid of zoom z (tiles of zoom z + 2: a tile's quarters), the same as the GeoJSON cells at that
+    zoom. A tile with no report is a 204 No Content: nothing to draw, nothing to download.
     """
 
     permission_classes = [CanSeeStatistics]

@@ -241,10 +241,9 @@ REPORTS_IDEMPOTENCY_KEY_DAYS = 30
 REPORTS_CLUSTERS_DETAIL_ZOOM = 17
 REPORTS_CLUSTERS_MAX_CELLS = 20_000
 # --- Insight: the planners' heatmaps (/inzicht/kaart/, /api/v1/insight/cells/, /api/v1/tiles/) ------------------
-# Heat cells are squares of a Web Mercator grid whose sizes double (geo_meldpunt/stats/heat.py); a zoom level takes
-# the size nearest STATS_HEAT_CELL_PX pixels. One request may cover at most STATS_HEAT_MAX_CELLS cells of it.
-STATS_HEAT_CELL_PX = 24
-STATS_HEAT_MAX_CELLS = 40_000
+# Heat cells are the stored cells of geo_meldpunt/stats/grid.py (64 px at the map's zoom). One request for GeoJSON
+# cells may cover at most STATS_HEAT_MAX_CELLS of them (a 4K screen is about 2,000).
+STATS_HEAT_MAX_CELLS = 20_000
 # Vector tiles and cells change with every report: browsers and GIS clients may reuse them this many seconds.
 STATS_HEAT_CACHE_SECONDS = 60
 # Deadlines from the city's regulation. These are the documented defaults: the data migration copies them into

@@ -1,8 +1,9 @@
 """The planners' heatmap: GET /api/v1/insight/cells/ (GeoJSON cells) and GET /api/v1/tiles/{z}/{x}/{y}.mvt.
 
-Reports are planted at the centres of known cells of the zoom-14 grid (200 units of EPSG:3857), so every count
-below is counted by hand. Wapenplein lies in cell (1625, 33310) of that grid and in tile 14/8324/5468, whose
-east edge (x = 325,316) cuts cell (1626, 33310) in two.
+Reports are filed through report_create and changed with updates: the stored cells follow by their triggers.
+They are planted in known cells of the grid a zoom-14 map reads (grid 16: Web Mercator tiles of zoom 16), so every
+count below is counted by hand. Wapenplein lies in cell (33299, 21873): the north-east quarter's east column of
+tile 14/8324/5468, whose east neighbour (33300, 21873) belongs to tile 14/8325/5468.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 
 from geo_meldpunt.reports.models import Kind, Report, Status
 from geo_meldpunt.staff.groups import COORDINATOR, HANDLER, MANAGEMENT, PHONE_DESK, PLANNER
-from geo_meldpunt.stats.heat import class_breaks, grid_size_for_zoom
+from geo_meldpunt.stats.heat import class_breaks
 from tests.factories import CategoryFactory, DepartmentFactory, ReportFactory, point_at
 from tests.staff.helpers import staff_user
 from tests.stats.mvt import decode
@@ -23,23 +24,28 @@ from tests.stats.mvt import decode
 pytestmark = pytest.mark.django_db
 
 CELLS = "/api/v1/insight/cells/"
-R = 6378137.0
 BRUSSELS = ZoneInfo("Europe/Brussels")
 CITY = "2.84,51.16,3.01,51.25"
-WAPENPLEIN_CELL = (1625, 33310)
-EDGE_CELL = (1626, 33310)  # cut by the east edge of tile 14/8324/5468
+GRID = 16  # what a map at zoom 14 reads
+WAPENPLEIN_CELL = (33299, 21873)
+EAST_CELL = (33300, 21873)  # in the next tile east
+SOUTH_CELL = (33296, 21880)
 TILE = "/api/v1/tiles/14/8324/5468.mvt"
 EAST_TILE = "/api/v1/tiles/14/8325/5468.mvt"
 
 
-def at(x: float, y: float) -> tuple[float, float]:
-    """(lon, lat) of the EPSG:3857 point (x, y): the spherical Mercator's inverse."""
-    return math.degrees(x / R), math.degrees(math.atan(math.sinh(y / R)))
+def lon_of(x: float) -> float:
+    return x / 2**GRID * 360 - 180
 
 
-def in_cell(cell: tuple[int, int], *, dx: float = 100, dy: float = 100, size: int = 200) -> tuple[float, float]:
-    """A point `dx`, `dy` units from the cell's south-west corner (its centre by default)."""
-    return at(cell[0] * size + dx, cell[1] * size + dy)
+def lat_of(y: float) -> float:
+    """Latitude of the tile row edge y (counted from the north): the inverse of Web Mercator."""
+    return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / 2**GRID))))
+
+
+def in_cell(cell: tuple[int, int], *, fx: float = 0.5, fy: float = 0.5) -> tuple[float, float]:
+    """(lon, lat) of the point fx of the way east and fy of the way south across the cell (its centre by default)."""
+    return lon_of(cell[0] + fx), lat_of(cell[1] + fy)
 
 
 @pytest.fixture
@@ -94,39 +100,43 @@ def by_count(collection: dict) -> dict[int, dict]:
     return {f["properties"]["count"]: f for f in collection["features"]}
 
 
-def test_the_zoom_chooses_a_grid_about_24_pixels_wide():
-    assert [grid_size_for_zoom(z) for z in (10, 12, 13, 14, 15, 16, 17, 20)] == [3200, 800, 400, 200, 100, 50, 50, 50]
-
-
-def test_cells_count_the_reports_in_each_square_by_hand(planner, road, drugs):
-    for dx in (20, 100, 180):
-        plant(road, in_cell(WAPENPLEIN_CELL, dx=dx, dy=50))
-    plant(drugs, in_cell(EDGE_CELL))
-    plant(road, in_cell((1630, 33300)))
-    plant(road, in_cell((1630, 33300), dx=150))
+def test_a_zoom_14_map_reads_cells_of_grid_16(planner, road):
+    plant(road, in_cell(WAPENPLEIN_CELL))
 
     result = cells(planner)
 
-    assert result["cell_size_m"] == 200
+    assert (result["zoom"], result["grid"], result["cell_size_m"]) == (14, 16, 611.5)  # 40,075,017 m / 2**16
+    assert result["features"][0]["id"] == "16/33299/21873"
+
+
+def test_cells_count_the_reports_in_each_square_by_hand(planner, road, drugs):
+    for fx in (0.1, 0.5, 0.9):
+        plant(road, in_cell(WAPENPLEIN_CELL, fx=fx, fy=0.8))
+    plant(drugs, in_cell(EAST_CELL))
+    plant(drugs, in_cell(EAST_CELL, fx=0.9, fy=0.1))
+    plant(road, in_cell(SOUTH_CELL))
+
+    result = cells(planner)
+
     assert result["total"] == 6
     assert [f["properties"]["count"] for f in result["features"]] == [3, 2, 1]  # the highest value first
     wapenplein = by_count(result)[3]
     ring = wapenplein["geometry"]["coordinates"][0]
-    (west, south), (east, north) = at(1625 * 200, 33310 * 200), at(1626 * 200, 33311 * 200)
+    west, east = lon_of(33299), lon_of(33300)
+    north, south = lat_of(21873), lat_of(21874)
     assert ring[0] == pytest.approx([west, south], abs=1e-6)
     assert ring[2] == pytest.approx([east, north], abs=1e-6)
-    # The cell holds Wapenplein itself.
-    assert west < 2.9196 < east and south < 51.2297 < north
+    assert west < 2.9196 < east and south < 51.2297 < north  # the cell holds Wapenplein itself
     # The non-public category is counted: planners see every category.
-    assert by_count(result)[1]["properties"]["count"] == 1
+    assert by_count(result)[2]["id"] == "16/33300/21873"
 
 
 def test_a_cell_is_counted_in_full_even_when_the_view_shows_only_its_corner(planner, road):
-    for dx in (20, 180):
-        plant(road, in_cell(WAPENPLEIN_CELL, dx=dx))
-    # A view over the cell's western quarter only still counts both reports in it.
-    west, south = in_cell(WAPENPLEIN_CELL, dx=1, dy=1)
-    east, north = in_cell(WAPENPLEIN_CELL, dx=50, dy=50)
+    for fx in (0.1, 0.9):
+        plant(road, in_cell(WAPENPLEIN_CELL, fx=fx))
+    # A view over the cell's north-western corner only still counts both reports in it.
+    west, north = in_cell(WAPENPLEIN_CELL, fx=0.01, fy=0.01)
+    east, south = in_cell(WAPENPLEIN_CELL, fx=0.2, fy=0.2)
 
     result = cells(planner, bbox=f"{west},{south},{east},{north}")
 
@@ -165,7 +175,7 @@ def test_weight_by_impact_sums_the_reporters_scores(planner, road):
     for impact in (5, 4, None):
         plant(road, in_cell(WAPENPLEIN_CELL), impact=impact)
     for impact in (1, 1, 1, 1):
-        plant(road, in_cell(EDGE_CELL), impact=impact)
+        plant(road, in_cell(EAST_CELL), impact=impact)
 
     by_number = cells(planner)["features"]
     by_impact = cells(planner, weight="impact")
@@ -189,11 +199,11 @@ def tile(client, url=TILE, **params):
     return response
 
 
-def test_the_vector_tile_holds_the_same_cells_with_edge_cells_counted_in_full(planner, road):
+def test_the_vector_tile_holds_the_tiles_quarters_as_squares_with_their_counts(planner, road):
     for _ in range(3):
         plant(road, in_cell(WAPENPLEIN_CELL), impact=2)
-    plant(road, in_cell(EDGE_CELL, dx=50))  # west of the tile edge (x = 325,316)
-    plant(road, in_cell(EDGE_CELL, dx=150), impact=5)  # east of it, in the next tile
+    plant(road, in_cell(EAST_CELL, fx=0.1))  # just east of the tile's edge: the next tile's
+    plant(road, in_cell(EAST_CELL, fx=0.9), impact=5)
 
     response = tile(planner)
 
@@ -202,21 +212,18 @@ def test_the_vector_tile_holds_the_same_cells_with_edge_cells_counted_in_full(pl
     assert "max-age=60" in response["Cache-Control"] and "private" in response["Cache-Control"]
     layer = decode(response.content)["cells"]
     assert layer["extent"] == 4096
-    features = sorted(layer["features"], key=lambda f: -f["properties"]["count"])
-    assert [f["properties"] for f in features] == [
-        {"count": 3, "impact_sum": 6, "impact_count": 3, "value": 3},
-        {"count": 2, "impact_sum": 5, "impact_count": 1, "value": 2},
-    ]
-    assert all(f["type"] == 3 for f in features)  # polygons
-    # The edge cell reaches past the tile's east edge into the buffer; Wapenplein's lies inside.
-    assert max(x for x, _y in features[1]["rings"][0]) > 4096
-    assert max(x for x, _y in features[0]["rings"][0]) < 4096
+    [feature] = layer["features"]
+    assert feature["properties"] == {"count": 3, "impact_sum": 6, "impact_count": 3, "value": 3}
+    assert feature["type"] == 3  # a polygon
+    # Cell (33299, 21873) is the tile's quarter in column 3 (of 0-3) and row 1: x 3072-4096, y 1024-2048.
+    assert set(feature["rings"][0]) == {(3072, 1024), (4096, 1024), (4096, 2048), (3072, 2048)}
 
     east = decode(tile(planner, EAST_TILE).content)["cells"]["features"]
-    assert [f["properties"]["count"] for f in east] == [2]  # the same cell, the same count
+    assert [(f["properties"]["count"], f["properties"]["impact_sum"]) for f in east] == [(2, 5)]
+    assert set(east[0]["rings"][0]) == {(0, 1024), (1024, 1024), (1024, 2048), (0, 2048)}
 
-    weighted = decode(tile(planner, weight="impact").content)["cells"]["features"]
-    assert sorted(f["properties"]["value"] for f in weighted) == [5, 6]
+    weighted = decode(tile(planner, EAST_TILE, weight="impact").content)["cells"]["features"]
+    assert [f["properties"]["value"] for f in weighted] == [5]
 
 
 def test_the_tile_takes_the_filters(planner, road, drugs):

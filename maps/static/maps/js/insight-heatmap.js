@@ -227,7 +227,7 @@
         var ring = feature.geometry.coordinates[0];
         var low = map.latLngToContainerPoint([ring[0][1], ring[0][0]]);
         var high = map.latLngToContainerPoint([ring[2][1], ring[2][0]]);
-        return Math.max(12, Math.abs(high.x - low.x) * 1.5);
+        return Math.max(12, Math.abs(high.x - low.x));
       };
       heatLayer.setPoints(
         current.features.map(function (feature) {
