@@ -309,3 +309,18 @@ def test_bad_tile_parameters_get_field_errors_in_the_asked_language(planner, roa
     }
     assert english.status_code == 400
     assert english.json() == {"z": ["Give zoom as a whole number from 0 to 22."]}
+
+
+def test_beyond_the_finest_grid_a_tile_shows_the_part_of_its_larger_cell(planner, road):
+    """From zoom 17 on the cells are grid 18's (the finest stored): a zoom-20 tile lies inside one of them."""
+    # 0.4 of the way across: in grid 18's cell 1 (of 0-3 inside this one), z20 tile 6 of that cell's 4-7.
+    lon, lat = in_cell(WAPENPLEIN_CELL, fx=0.4, fy=0.4)
+    plant(road, (lon, lat))
+    x = math.floor((lon + 180) / 360 * 2**20)
+    y = math.floor((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2**20)
+
+    [feature] = decode(tile(planner, f"/api/v1/tiles/20/{x}/{y}.mvt").content)["cells"]["features"]
+
+    assert feature["properties"]["count"] == 1
+    # The cell covers the whole tile: clipped to the tile and its 64-unit buffer.
+    assert set(feature["rings"][0]) == {(-64, -64), (4160, -64), (4160, 4160), (-64, 4160)}
