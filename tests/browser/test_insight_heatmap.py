@@ -7,6 +7,8 @@ import pytest
 
 from geo_meldpunt.reports.models import Category, Kind
 from geo_meldpunt.staff.groups import HANDLER, PLANNER
+from tests.browser.conftest import axe_violations
+from tests.browser.test_accessibility import city_page, configuration, map_ready  # noqa: F401 - fixtures
 from tests.browser.test_backoffice import log_in, watch_errors
 from tests.factories import ReportFactory, point_at
 from tests.staff.helpers import staff_user
@@ -119,3 +121,17 @@ def test_a_handler_is_refused_the_heatmap(page, live_site):
 
     assert response is not None and response.status == 403
     assert page.locator("#heat-map").count() == 0
+
+
+def test_the_heatmap_passes_axe_with_and_without_the_base_map(city_page, configuration, live_site, planted, screenshot):  # noqa: F811
+    page = city_page
+    log_in(page, live_site, staff_user(PLANNER))
+
+    page.goto("/inzicht/kaart/")
+    loaded(page)
+    map_ready(page, "#heat-map")
+    screenshot(page, configuration)
+
+    assert axe_violations(page) == []
+    if configuration == "as_shipped":
+        assert page.tiles, "the base map asked for no tile: the shipped configuration was not what was tested"
