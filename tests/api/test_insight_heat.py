@@ -13,6 +13,8 @@ import math
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from geo_meldpunt.reports.models import Kind, Report, Status
 from geo_meldpunt.staff.groups import COORDINATOR, HANDLER, MANAGEMENT, PHONE_DESK, PLANNER
@@ -324,3 +326,19 @@ def test_beyond_the_finest_grid_a_tile_shows_the_part_of_its_larger_cell(planner
     assert feature["properties"]["count"] == 1
     # The cell covers the whole tile: clipped to the tile and its 64-unit buffer.
     assert set(feature["rings"][0]) == {(-64, -64), (4160, -64), (4160, 4160), (-64, 4160)}
+
+
+def test_the_cells_cost_the_same_queries_for_three_cells_or_twelve(planner, road):
+    def queries_for_cells() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            cells(planner, category="t-wegdek")
+        return len(captured)
+
+    for n in range(3):
+        plant(road, in_cell((33296 + n, 21880)))
+    few = queries_for_cells()
+    for n in range(9):
+        plant(road, in_cell((33290 + n, 21885)))
+
+    assert len(cells(planner)["features"]) == 12
+    assert queries_for_cells() == few
