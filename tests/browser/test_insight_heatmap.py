@@ -135,3 +135,28 @@ def test_the_heatmap_passes_axe_with_and_without_the_base_map(city_page, configu
     assert axe_violations(page) == []
     if configuration == "as_shipped":
         assert page.tiles, "the base map asked for no tile: the shipped configuration was not what was tested"
+
+
+def test_a_late_answer_never_overwrites_a_newer_view(page, live_site, planted):
+    """The answer for litter only is held back 1.5 s (and not cancelled); the answer for every category, asked
+    after it, arrives first. The page keeps showing every category: the late answer is dropped."""
+    page.add_init_script(
+        """(() => {
+            const original = window.fetch;
+            window.fetch = (url, options) => String(url).includes('category=zwerfvuil')
+                ? new Promise((resolve) => setTimeout(resolve, 1500))
+                    .then(() => original(url, Object.assign({}, options, {signal: undefined})))
+                : original(url, options);
+        })()"""
+    )
+    log_in(page, live_site, staff_user(PLANNER))
+    page.goto("/inzicht/kaart/")
+    seen = loaded(page)
+
+    page.locator("#heat-category").select_option("zwerfvuil")
+    page.locator("#heat-category").select_option("")
+    loaded(page, seen)
+    page.wait_for_timeout(2500)  # the held-back answer has arrived by now
+
+    assert "10 meldingen in 3 vakken" in page.locator("#heat-summary").inner_text()
+    assert page.locator("#heat-table-body tr").count() == 3
