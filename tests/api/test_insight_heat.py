@@ -342,3 +342,26 @@ def test_the_cells_cost_the_same_queries_for_three_cells_or_twelve(planner, road
 
     assert len(cells(planner)["features"]) == 12
     assert queries_for_cells() == few
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bbox=nan,nan,nan,nan&zoom=14",
+        "bbox=2.8,51.1,3.0,51.3&zoom=99999999999999999999999",
+        "bbox=2.8,51.1,3.0,51.3&zoom=14&from=%00&to=2026-01",
+        "bbox=2.8,51.1,3.0,51.3&zoom=14&kind=%00&status=%00&weight=%00",
+        "bbox=2.8,51.1,3.0,51.3&zoom=14&category=,,,",
+        "bbox=2.8,51.1,3.0,51.3&zoom=14&from=0000-01",
+        "zoom=14",
+    ],
+)
+def test_nasty_input_is_a_400_never_a_500(planner, query):
+    assert planner.get(f"{CELLS}?{query}").status_code in (200, 400)
+
+
+def test_nasty_tile_numbers_are_field_errors(planner):
+    for url in ("/api/v1/tiles/99999999999999999999/0/0.mvt", "/api/v1/tiles/2/4/0.mvt", "/api/v1/tiles/2/0/4.mvt"):
+        response = planner.get(url, {"from": "2026-00"})
+        assert response.status_code == 400
+        assert "from" in response.json()
