@@ -46,7 +46,7 @@ class Snapshot(models.Model):
 
     week = models.DateField(unique=True, help_text=_("Monday of the week the snapshot belongs to."))
     period_start = models.DateField()
-    period_end = models.DateField(help_text=_("Exclusive."))
+    period_end = models.DateField()  # exclusive
     parameters = models.JSONField(default=dict)
     taken_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -155,7 +156,7 @@ def hotspots_detect(
     """The recurring hotspots among the reports created in [start, end) (local dates), ranked: reports, distinct
     reporters, months active, mean felt impact, then trend (rising first)."""
     recent_start, recent_days, earlier_days = trend_split(start, end, settings.HOTSPOTS_TREND_MONTHS)
-    params = {
+    params: dict[str, Any] = {
         "tz": settings.TIME_ZONE,
         "start": _aware(start),
         "end": _aware(end),
@@ -372,3 +373,22 @@ def action_before_after(*, action: Action, today: dt.date) -> BeforeAfter:
     else:
         verdict = "unchanged"
     return BeforeAfter(action, months, before, after, before_days, after_days, verdict)
+
+
+def observation_why(observation: Observation, *, category: Category) -> str:
+    return text.why(
+        reports=observation.reports,
+        category=category.localized_name(),
+        months=observation.months,
+        radius_m=observation.radius_m,
+        trend=observation.trend,
+    )
+
+
+def report_places(report_ids: list[int]) -> list[Report]:
+    """The places of these reports (with reference, date and status for a marker's label), newest first."""
+    return list(
+        Report.objects.filter(pk__in=report_ids, point__isnull=False)
+        .only("reference", "created_at", "status", "point")
+        .order_by("-created_at")
+    )

@@ -139,9 +139,7 @@ def test_a_hotspot_says_why_it_is_one_in_the_pages_language(litter):
             f"6 meldingen ‘Sluikstort’ in 6 verschillende maanden binnen {hotspot.radius_m} m, dalend"
         )
     with translation.override("en"):
-        assert hotspot.why == (
-            f"6 reports “Fly-tipping” in 6 different months within {hotspot.radius_m} m, falling"
-        )
+        assert hotspot.why == (f"6 reports “Fly-tipping” in 6 different months within {hotspot.radius_m} m, falling")
     with translation.override("nl"):
         assert why(reports=12, category="Sluikstort", months=7, radius_m=40, trend="rising") == (
             "12 meldingen ‘Sluikstort’ in 7 verschillende maanden binnen 40 m, stijgend"

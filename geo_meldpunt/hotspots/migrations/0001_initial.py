@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('week', models.DateField(help_text='Monday of the week the snapshot belongs to.', unique=True)),
                 ('period_start', models.DateField()),
-                ('period_end', models.DateField(help_text='Exclusive.')),
+                ('period_end', models.DateField()),
                 ('parameters', models.JSONField(default=dict)),
                 ('taken_at', models.DateTimeField(auto_now_add=True)),
             ],
