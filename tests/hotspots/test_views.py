@@ -6,10 +6,12 @@ import datetime as dt
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from geo_meldpunt.hotspots.models import Action, Hotspot
 from geo_meldpunt.hotspots.periods import months_back
+from geo_meldpunt.hotspots.selectors import hotspots_top
 from geo_meldpunt.hotspots.services import hotspots_snapshot_take
 from geo_meldpunt.staff.groups import (
     ADMINISTRATOR,
@@ -150,3 +152,14 @@ def test_a_bad_action_gets_field_errors_and_nothing_is_recorded(client, stored):
     response = client.post(f"/inzicht/hotspots/{stored.pk}/actie/", {"date": tomorrow.isoformat(), "description": "X"})
     assert "kan niet in de toekomst liggen" in response.content.decode()
     assert not Action.objects.exists()
+
+
+def test_the_card_include_renders_a_hotspot_of_hotspots_top_on_its_own(hotspot_reports):
+    """What the yearly report includes: the small map, the why and the figures, from hotspots_top alone."""
+    today = timezone.localdate()
+    [top] = hotspots_top(start=months_back(today, 12), end=today + dt.timedelta(days=1), limit=5)
+    html = render_to_string("maps/insight/_hotspot_card.html", {"hotspot": top, "heading": "h3"})
+
+    assert '<h3 class="hotspot-card__title"' in html and top.why in html
+    assert html.count('fill="#b3261e"') == 6 and 'data-figure="reports">6<' in html
+    assert "," not in re.search(r'<circle cx="([^"]+)"', html).group(1)  # SVG numbers, not "110,0"

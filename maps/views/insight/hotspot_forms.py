@@ -31,15 +31,20 @@ class DescribedErrors:
             if name in self.fields:  # type: ignore[attr-defined]
                 attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{self[name].id_for_label}-error"  # type: ignore[index]
+                described = [attrs.get("aria-describedby", ""), f"{self[name].id_for_label}-error"]  # type: ignore[index]
+                attrs["aria-describedby"] = " ".join(d for d in described if d)
 
 
 class HotspotFilterForm(DescribedErrors, forms.Form):
     """GET filters. Invalid values get a field error and the default period is shown meanwhile."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     end = forms.DateField(
-        label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Up to and including"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     category = CategoryChoiceField(
         label=_("Category"), required=False, queryset=Category.objects.none(), empty_label=_("All categories")
@@ -79,10 +84,12 @@ class HotspotFilterForm(DescribedErrors, forms.Form):
 
 
 class ActionForm(DescribedErrors, forms.Form):
-    date = forms.DateField(label=_("Date of the action"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date of the action"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     description = forms.CharField(
         label=_("What was done"),
         max_length=DESCRIPTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "id_description-hint"}),
         help_text=_("A camera, a bin moved, a street redesigned: what should make the reports go down."),
     )
