@@ -70,6 +70,7 @@ clusters AS (
            array_agg(ST_X(xy) ORDER BY created_at DESC, id DESC) AS xs,
            array_agg(ST_Y(xy) ORDER BY created_at DESC, id DESC) AS ys,
            min(created_at) AS first_at,
+           min(month) AS first_month,
            max(created_at) AS last_at
     FROM clustered
     WHERE cluster IS NOT NULL
@@ -77,21 +78,28 @@ clusters AS (
     HAVING count(*) >= %(min_reports)s AND count(DISTINCT month) >= %(min_months)s
 ),
 judged AS (
-    SELECT c.*,
+    -- The earlier part starts with the hotspot's first month (not with the period): a place that began
+    -- in June and has had two reports a month since is stable, not rising against an empty winter.
+    SELECT c.*, GREATEST(0, %(recent_start_day)s::date - GREATEST(%(start_day)s::date, c.first_month::date))
+               AS earlier_days
+    FROM clusters c
+),
+trended AS (
+    SELECT j.*,
            CASE
-               WHEN %(earlier_days)s <= 0 THEN 'stable'
-               WHEN c.earlier = 0 THEN CASE WHEN c.recent > 0 THEN 'rising' ELSE 'stable' END
-               WHEN c.recent::float / %(recent_days)s >= %(ratio)s * c.earlier / %(earlier_days)s THEN 'rising'
-               WHEN %(ratio)s * c.recent / %(recent_days)s <= c.earlier::float / %(earlier_days)s THEN 'falling'
+               WHEN %(period_earlier_days)s <= 0 THEN 'stable'
+               WHEN j.earlier_days = 0 OR j.earlier = 0 THEN CASE WHEN j.recent > 0 THEN 'rising' ELSE 'stable' END
+               WHEN j.recent::float / %(recent_days)s >= %(ratio)s * j.earlier / j.earlier_days THEN 'rising'
+               WHEN %(ratio)s * j.recent / %(recent_days)s <= j.earlier::float / j.earlier_days THEN 'falling'
                ELSE 'stable'
            END AS trend
-    FROM clusters c
+    FROM judged j
 )
 SELECT j.category_id, j.department_id, j.reports, j.reporters, j.months, j.mean_impact, j.trend,
        ST_X((j.circle).center) AS centre_x, ST_Y((j.circle).center) AS centre_y, (j.circle).radius AS radius,
        ST_X(ST_Transform((j.circle).center, 4326)) AS lon, ST_Y(ST_Transform((j.circle).center, 4326)) AS lat,
        j.report_ids, j.xs, j.ys, j.first_at, j.last_at
-FROM judged j
+FROM trended j
 ORDER BY j.reports DESC, j.reporters DESC, j.months DESC, j.mean_impact DESC NULLS LAST,
          CASE j.trend WHEN 'rising' THEN 0 WHEN 'stable' THEN 1 ELSE 2 END, j.category_id, j.report_ids[1]
 LIMIT %(limit)s
@@ -161,8 +169,10 @@ def hotspots_detect(
         "start": _aware(start),
         "end": _aware(end),
         "recent_start": _aware(recent_start),
+        "recent_start_day": recent_start,
+        "start_day": start,
         "recent_days": max(recent_days, 1),
-        "earlier_days": earlier_days,
+        "period_earlier_days": earlier_days,
         "ratio": settings.HOTSPOTS_TREND_RATIO,
         "excluded_statuses": [str(s) for s in EXCLUDED_STATUSES],
         "excluded_kinds": [str(k) for k in EXCLUDED_KINDS],

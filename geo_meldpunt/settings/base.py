@@ -350,8 +350,9 @@ HOTSPOTS_MIN_REPORTS = 5
 HOTSPOTS_MIN_MONTHS = 3
 # The period looked at when none is chosen, and by the weekly snapshot (months back from today).
 HOTSPOTS_PERIOD_MONTHS = 12
-# Trend: reports per month in the last HOTSPOTS_TREND_MONTHS of the period against the months before them;
-# "rising" from HOTSPOTS_TREND_RATIO times the earlier rate, "falling" under its inverse, "stable" in between.
+# Trend: reports per month in the last HOTSPOTS_TREND_MONTHS of the period against the months before them (from the
+# hotspot's first month on); "rising" from HOTSPOTS_TREND_RATIO times the earlier rate, "falling" under its
+# inverse, "stable" in between. A period no longer than HOTSPOTS_TREND_MONTHS has no trend ("stable").
 HOTSPOTS_TREND_MONTHS = 3
 HOTSPOTS_TREND_RATIO = 1.25
 # The weekly snapshot keeps a hotspot's identity: a new cluster is the earlier hotspot of its category with which

@@ -125,9 +125,13 @@ def test_the_trend_compares_the_last_months_with_the_earlier_ones(litter, lamp):
     # Falling: 2 a month early in the year, nothing in the last three months.
     falling = plant_recurring(lamp, [(2026, m) for m in (1, 2, 3, 4)], origin=near(1200, 160), per_month=2)
 
+    # Steady since it began in June: two a month. Stable, not "rising" against the empty months before June.
+    graffiti = CategoryFactory(name_nl="Graffiti")
+    plant_recurring(graffiti, [(2026, m) for m in range(6, 13)], origin=near(1800, 160), per_month=2)
+
     trends = {h.category: h.trend for h in detect()}
 
-    assert trends == {litter: "rising", lamp: "falling"}
+    assert trends == {litter: "rising", lamp: "falling", graffiti: "stable"}
     assert len(rising) == 13 and len(falling) == 8
 
 
