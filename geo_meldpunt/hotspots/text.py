@@ -15,7 +15,7 @@ def why(*, reports: int, category: str, months: int, radius_m: int, trend: str) 
         "category": category,
     }
     spread = ngettext(
-        "in %(months)d different month within %(radius)d m",
+        "in %(months)d month within %(radius)d m",
         "in %(months)d different months within %(radius)d m",
         months,
     ) % {"months": months, "radius": radius_m}
