@@ -6,6 +6,7 @@ from .views.backoffice import detail as backoffice_detail
 from .views.backoffice import lists as backoffice_lists
 from .views.field import data as field_data
 from .views.field import page as field_page
+from .views.insight import hotspots
 
 # The back office: /behandeling/..., names in the "backoffice" namespace.
 backoffice_patterns = [
@@ -44,6 +45,14 @@ embed_patterns = [
     path("naar/<slug:page>/", embed.naar, name="naar"),
 ]
 
+# Insight for planners: /inzicht/..., names in the "insight" namespace.
+insight_patterns = [
+    # Recurring hotspots (maps/views/insight/hotspots.py).
+    path("hotspots/", hotspots.hotspot_list, name="hotspots"),
+    path("hotspots/<int:pk>/", hotspots.hotspot_detail, name="hotspot"),
+    path("hotspots/<int:pk>/actie/", hotspots.hotspot_action, name="hotspot-action"),
+]
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("meld/", report.meld, name="meld"),
@@ -54,4 +63,5 @@ urlpatterns = [
     path("veld/", include((field_patterns, "field"))),
     path("balie/", desk.desk, name="desk"),
     path("embed/", include((embed_patterns, "embed"))),
+    path("inzicht/", include((insight_patterns, "insight"))),
 ]
