@@ -6,6 +6,9 @@ from .views.backoffice import detail as backoffice_detail
 from .views.backoffice import lists as backoffice_lists
 from .views.field import data as field_data
 from .views.field import page as field_page
+from .views.insight import dashboard as insight_dashboard
+from .views.insight import exports as insight_exports
+from .views.insight import yearly as insight_yearly
 
 # The back office: /behandeling/..., names in the "backoffice" namespace.
 backoffice_patterns = [
@@ -44,6 +47,15 @@ embed_patterns = [
     path("naar/<slug:page>/", embed.naar, name="naar"),
 ]
 
+# Insight for planners, management and the coordinator: /inzicht/..., names in the "insight" namespace.
+insight_patterns = [
+    path("", insight_dashboard.page, name="dashboard"),
+    path("jaarverslag/", insight_yearly.latest, name="yearly-latest"),
+    path("jaarverslag/<int:year>/", insight_yearly.report, name="yearly"),
+    path("export/meldingen.csv", insight_exports.report_list_csv, name="export-reports"),
+    path("export/<slug:figure>.csv", insight_exports.figure_csv, name="export"),
+]
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("meld/", report.meld, name="meld"),
@@ -54,4 +66,5 @@ urlpatterns = [
     path("veld/", include((field_patterns, "field"))),
     path("balie/", desk.desk, name="desk"),
     path("embed/", include((embed_patterns, "embed"))),
+    path("inzicht/", include((insight_patterns, "insight"))),
 ]
