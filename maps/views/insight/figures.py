@@ -364,7 +364,9 @@ class Figures:
                     (label, s.current[score], s.previous[score])
                     for label, score in zip(labels, stats_quality.SCORES, strict=True)
                 ],
-                texts=[(number(s.current[score]).text, number(s.previous[score]).text) for score in stats_quality.SCORES],
+                texts=[
+                    (number(s.current[score]).text, number(s.previous[score]).text) for score in stats_quality.SCORES
+                ],
             ),
             note=_("Answers to the satisfaction question about the reports received in the period."),
         )
