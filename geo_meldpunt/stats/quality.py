@@ -114,13 +114,18 @@ def report_timeliness(*, period: Period, report_filter: ReportFilter, today: dt.
     by_department: dict[bool, list[Timeliness]] = {True: [], False: []}
     by_category: list[Timeliness] = []
     for grouping, current, department_id, category_id, *figures in rows:
-        median, p90 = figures[6], figures[7]
+        received, ack_decided, ack_on_time, answer_decided, answer_on_time, answered, median, p90, referred = figures
         item = Timeliness(
-            department_id if grouping == 0b01 else category_id if grouping == 0b10 else None,
-            *figures[:6],
-            None if median is None else median / DAY_SECONDS,
-            None if p90 is None else p90 / DAY_SECONDS,
-            figures[8],
+            key=department_id if grouping == 0b01 else category_id if grouping == 0b10 else None,
+            received=received,
+            acknowledge_decided=ack_decided,
+            acknowledged_on_time=ack_on_time,
+            answer_decided=answer_decided,
+            answered_on_time=answer_on_time,
+            answered=answered,
+            median_days=None if median is None else median / DAY_SECONDS,
+            p90_days=None if p90 is None else p90 / DAY_SECONDS,
+            referred=referred,
         )
         if grouping == 0b11:
             totals[current] = item
@@ -176,12 +181,17 @@ def open_backlog(*, report_filter: ReportFilter, now: dt.datetime) -> tuple[Back
     total = Backlog(None, 0, 0, 0, 0, 0, 0, None, None)
     departments = []
     for grouping, department_id, *figures in rows:
-        median, oldest = figures[6], figures[7]
+        open_count, overdue, under_week, week_to_month, month_to_quarter, over_quarter, median, oldest = figures
         item = Backlog(
-            department_id,
-            *figures[:6],
-            None if median is None else float(median) / DAY_SECONDS,
-            None if oldest is None else float(oldest) / DAY_SECONDS,
+            key=department_id,
+            open=open_count,
+            overdue=overdue,
+            under_week=under_week,
+            week_to_month=week_to_month,
+            month_to_quarter=month_to_quarter,
+            over_quarter=over_quarter,
+            median_age_days=None if median is None else float(median) / DAY_SECONDS,
+            oldest_age_days=None if oldest is None else float(oldest) / DAY_SECONDS,
         )
         if grouping:
             total = item

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from geo_meldpunt.stats import dashboard
-from geo_meldpunt.stats.filters import MONTH, WEEK, YEAR, Period, ReportFilter
 from geo_meldpunt.staff.groups import PHONE_DESK
+from geo_meldpunt.stats import dashboard
+from geo_meldpunt.stats.filters import MONTH, WEEK, Period, ReportFilter
 from tests.factories import CategoryFactory, DepartmentFactory, ReportFactory
 from tests.staff.helpers import staff_user
 

@@ -31,6 +31,10 @@ class InsightFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False)
 
     def __init__(self, data: Any, *, lookups: Lookups, today: dt.date) -> None:
+        # Unbound fields show the defaults the figures use: this month, today.
+        data = data.copy()
+        data.setdefault("period", MONTH)
+        data.setdefault("on", today.isoformat())
         super().__init__(data)
         self.today = today
         self.lookups = lookups

@@ -156,22 +156,20 @@ class Figures:
             return str(Channel(key).label).capitalize() if key in Channel.values else str(key)
         if dimension == dashboard.ZONE and key is None:
             return _("No zone recorded")
-        found = {
-            dashboard.CATEGORY: self._categories,
-            dashboard.DEPARTMENT: self._departments,
-            dashboard.ZONE: self._zones,
-        }[dimension].get(key)
-        if found is None:
-            return str(key)
-        return found.name if dimension == dashboard.ZONE else found.localized_name()
+        if dimension == dashboard.ZONE:
+            zone = self._zones.get(key)
+            return str(key) if zone is None else zone.name
+        named = (self._categories if dimension == dashboard.CATEGORY else self._departments).get(key)
+        return str(key) if named is None else named.localized_name()
 
     def department_name(self, pk: int | None) -> str:
         return self.label(dashboard.DEPARTMENT, pk)
 
     # --- Tables -------------------------------------------------------------------------------------------
     def table(self, slug: str) -> Table | None:
+        if slug in DIMENSION_SLUGS:
+            return self.dimension_table(DIMENSION_SLUGS[slug])
         builders: dict[str, Callable[[], Table]] = {
-            **{s: (lambda d=d: self.dimension_table(d)) for s, d in DIMENSION_SLUGS.items()},
             "trend": self.trend_table,
             "timeliness-per-department": lambda: self.timeliness_table(dashboard.DEPARTMENT),
             "timeliness-per-category": lambda: self.timeliness_table(dashboard.CATEGORY),
@@ -272,7 +270,7 @@ class Figures:
             else _("Deadlines met per category"),
             headers=headers,
             rows=[
-                row(label, t, q.previous_by_department.get(t.key) if with_previous else None)
+                row(label, t, q.previous_by_department.get(t.key) if with_previous and t.key is not None else None)
                 for label, t in zip(labels, items, strict=True)
             ],
             total=row(_("Total"), q.total, q.previous_total),
