@@ -15,9 +15,6 @@ class Lookups:
     departments: list[Department]
     zones: list[Zone]
 
-    def category(self, pk: int | None) -> Category | None:
-        return next((c for c in self.categories if c.pk == pk), None)
-
 
 def dimension_lookups() -> Lookups:
     return Lookups(
