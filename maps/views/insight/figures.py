@@ -370,11 +370,11 @@ class Figures:
         )
 
     # --- Headline figures ---------------------------------------------------------------------------------
-    def headlines(self) -> list[dict[str, Cell | str]]:
+    def headlines(self, *, open_now: bool = True) -> list[dict[str, Cell | str]]:
+        """The key figures beside the previous period's; `open_now`: with today's open backlog (one more query)."""
         q = self.quality
-        total, _departments = self.backlog
         s = self.satisfaction
-        return [
+        figures: list[dict[str, Cell | str]] = [
             {
                 "label": _("Reports received"),
                 "value": number(self.counts.total),
@@ -405,5 +405,8 @@ class Figures:
                 "value": percent(q.total.referred_share),
                 "before": percent(q.previous_total.referred_share),
             },
-            {"label": _("Open now"), "value": number(total.open), "before": ""},
         ]
+        if open_now:
+            total, _departments = self.backlog
+            figures.append({"label": _("Open now"), "value": number(total.open), "before": ""})
+        return figures

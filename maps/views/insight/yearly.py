@@ -42,7 +42,7 @@ def report(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "previous_year": year - 1,
             "figures": figures,
-            "headlines": figures.headlines()[:-1],  # "open now" says nothing about a past year
+            "headlines": figures.headlines(open_now=False),  # "open now" says nothing about a past year
             "kinds": figures.dimension_table("kind"),
             "channels": figures.dimension_table("channel"),
             "departments": figures.dimension_table("department"),
