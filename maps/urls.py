@@ -6,6 +6,9 @@ from .views.backoffice import detail as backoffice_detail
 from .views.backoffice import lists as backoffice_lists
 from .views.field import data as field_data
 from .views.field import page as field_page
+from .views.insight import dashboard as insight_dashboard
+from .views.insight import exports as insight_exports
+from .views.insight import yearly as insight_yearly
 from .views.insight import hotspots
 
 # The back office: /behandeling/..., names in the "backoffice" namespace.
@@ -45,8 +48,13 @@ embed_patterns = [
     path("naar/<slug:page>/", embed.naar, name="naar"),
 ]
 
-# Insight for planners: /inzicht/..., names in the "insight" namespace.
+# Insight for planners, management and the coordinator: /inzicht/..., names in the "insight" namespace.
 insight_patterns = [
+    path("", insight_dashboard.page, name="dashboard"),
+    path("jaarverslag/", insight_yearly.latest, name="yearly-latest"),
+    path("jaarverslag/<int:year>/", insight_yearly.report, name="yearly"),
+    path("export/meldingen.csv", insight_exports.report_list_csv, name="export-reports"),
+    path("export/<slug:figure>.csv", insight_exports.figure_csv, name="export"),
     # Recurring hotspots (maps/views/insight/hotspots.py).
     path("hotspots/", hotspots.hotspot_list, name="hotspots"),
     path("hotspots/<int:pk>/", hotspots.hotspot_detail, name="hotspot"),
