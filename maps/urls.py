@@ -6,7 +6,11 @@ from .views.backoffice import detail as backoffice_detail
 from .views.backoffice import lists as backoffice_lists
 from .views.field import data as field_data
 from .views.field import page as field_page
+from .views.insight import dashboard as insight_dashboard
+from .views.insight import exports as insight_exports
 from .views.insight import heatmap as insight_heatmap
+from .views.insight import hotspots
+from .views.insight import yearly as insight_yearly
 
 # The back office: /behandeling/..., names in the "backoffice" namespace.
 backoffice_patterns = [
@@ -45,8 +49,17 @@ embed_patterns = [
     path("naar/<slug:page>/", embed.naar, name="naar"),
 ]
 
-# The planners' insight pages: /inzicht/..., names in the "insight" namespace.
+# Insight for planners, management and the coordinator: /inzicht/..., names in the "insight" namespace.
 insight_patterns = [
+    path("", insight_dashboard.page, name="dashboard"),
+    path("jaarverslag/", insight_yearly.latest, name="yearly-latest"),
+    path("jaarverslag/<int:year>/", insight_yearly.report, name="yearly"),
+    path("export/meldingen.csv", insight_exports.report_list_csv, name="export-reports"),
+    path("export/<slug:figure>.csv", insight_exports.figure_csv, name="export"),
+    # Recurring hotspots (maps/views/insight/hotspots.py).
+    path("hotspots/", hotspots.hotspot_list, name="hotspots"),
+    path("hotspots/<int:pk>/", hotspots.hotspot_detail, name="hotspot"),
+    path("hotspots/<int:pk>/actie/", hotspots.hotspot_action, name="hotspot-action"),
     path("kaart/", insight_heatmap.heatmap, name="heatmap"),
 ]
 

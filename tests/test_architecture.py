@@ -158,12 +158,15 @@ FORBIDDEN = [
     ("geo_meldpunt.notifications", "geo_meldpunt.feedback"),
     ("geo_meldpunt.feedback.services", "geo_meldpunt.reports.services"),
     ("geo_meldpunt.stats", "geo_meldpunt.reports.services"),  # insight is told what changed, it never acts
+    ("geo_meldpunt.hotspots", "geo_meldpunt.reports.services"),  # hotspots read reports, they never act on them
     ("geo_meldpunt.feedback.models", "geo_meldpunt.reports.services"),
     ("geo_meldpunt.reports.models", "geo_meldpunt.reports.services"),
     ("geo_meldpunt.reports.models", "geo_meldpunt.reports.selectors"),
 ]
 # Apps that stand above the domain: nothing of the domain imports them.
 TOOLING = ("geo_meldpunt.reference", "geo_meldpunt.demo", "geo_meldpunt.legacy")
+# Read-only insight apps that only interfaces (api/, maps/) import: nothing of the domain depends on them.
+INSIGHT_ONLY_FOR_INTERFACES = ("geo_meldpunt.hotspots",)
 
 
 def _under(name: str, prefix: str) -> bool:
@@ -182,6 +185,12 @@ def test_imports_follow_the_layers(imports):
         for i in imports
         for tool in TOOLING
         if _under(i.imported, tool) and not _under(i.importer, tool)
+    ]
+    wrong += [
+        f"{i.importer}:{i.line} imports {i.imported}"
+        for i in imports
+        for app in INSIGHT_ONLY_FOR_INTERFACES
+        if _under(i.imported, app) and _under(i.importer, "geo_meldpunt") and not _under(i.importer, app)
     ]
     assert wrong == []
 

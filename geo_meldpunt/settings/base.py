@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "geo_meldpunt.notifications",
     "geo_meldpunt.feedback",
     "geo_meldpunt.stats",
+    "geo_meldpunt.hotspots",  # recurring hotspots: reads reports, nothing of the domain imports it
     "geo_meldpunt.reference",
     "geo_meldpunt.legacy",  # the import of old cases, above the domain: no models, a command
     "geo_meldpunt.demo",  # development tooling above the domain: no models, only management commands
@@ -205,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stats.cells_check",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Weekly snapshot of the recurring hotspots (HOTSPOTS_*), one per week: a second run in the same week does nothing.
+    "hotspots-weekly-snapshot": {
+        "task": "hotspots.take_weekly_snapshot",
+        "schedule": crontab(day_of_week="mon", hour=4, minute=20),
+    },
 }
 
 # --- Meldpunt: the city ------------------------------------------------------------------------------------
@@ -346,6 +352,32 @@ FEEDBACK_OMBUDSMAN_CONTACT = {
     "phone": env("MELDPUNT_OMBUDSMAN_PHONE", "059 25 86 86"),
     "url": env("MELDPUNT_OMBUDSMAN_URL", ""),
 }
+
+# --- Recurring hotspots (/inzicht/hotspots/, geo_meldpunt/hotspots) --------------------------------------------
+# Reports of one category are clustered by density (ST_ClusterDBSCAN on Lambert 72, metres): a report belongs to a
+# cluster when at least HOTSPOTS_MIN_POINTS reports of that category (itself included) lie within HOTSPOTS_EPS_M.
+# 40 m is a street corner or a stretch of pavement, the size of a place a department can act on.
+HOTSPOTS_EPS_M = 40
+HOTSPOTS_MIN_POINTS = 3
+# A cluster is a hotspot when it holds at least HOTSPOTS_MIN_REPORTS reports spread over at least
+# HOTSPOTS_MIN_MONTHS distinct calendar months (Europe/Brussels): recurrence, not one burst.
+HOTSPOTS_MIN_REPORTS = 5
+HOTSPOTS_MIN_MONTHS = 3
+# The period looked at when none is chosen, and by the weekly snapshot (months back from today).
+HOTSPOTS_PERIOD_MONTHS = 12
+# Trend: reports per month in the last HOTSPOTS_TREND_MONTHS of the period against the months before them (from the
+# hotspot's first month on); "rising" from HOTSPOTS_TREND_RATIO times the earlier rate, "falling" under its
+# inverse, "stable" in between. A period no longer than HOTSPOTS_TREND_MONTHS has no trend ("stable").
+HOTSPOTS_TREND_MONTHS = 3
+HOTSPOTS_TREND_RATIO = 1.25
+# The weekly snapshot keeps a hotspot's identity: a new cluster is the earlier hotspot of its category with which
+# it shares the most reports, else the nearest one whose centre lies within HOTSPOTS_MATCH_DISTANCE_M of its own.
+HOTSPOTS_MATCH_DISTANCE_M = 80
+# Before/after an action: months compared on each side of the action's date.
+HOTSPOTS_COMPARE_MONTHS = 6
+# How many hotspots the list page shows, and how many of each one's reports it lists (newest first).
+HOTSPOTS_LIST_LIMIT = 50
+HOTSPOTS_REPORTS_SHOWN = 25
 
 LOGGING = {
     "version": 1,

@@ -198,9 +198,11 @@ def test_the_planner_has_no_queue_and_no_report(client, report):
     logged_in(client, planner)
 
     response = client.get(QUEUE)
-    assert response.status_code == 302 and response["Location"] == "/behandeling/statistieken/"
-    html = client.get("/behandeling/statistieken/").content.decode()
-    assert "data-statistics-pending" in html and report.reference not in html
+    assert response.status_code == 302 and response["Location"] == "/inzicht/"
+    old_page = client.get("/behandeling/statistieken/")  # the former placeholder: old bookmarks lead on
+    assert old_page.status_code == 301 and old_page["Location"] == "/inzicht/"
+    html = client.get("/inzicht/").content.decode()
+    assert "figure-per-kind" in html and report.reference not in html
     assert client.get(detail_url(report)).status_code == 403
     assert client.get("/behandeling/niet-routeerbaar/").status_code == 403
     assert client.get("/behandeling/ombudsdienst/").status_code == 403

@@ -62,6 +62,6 @@ def test_the_category_filter_offers_non_public_categories_and_the_page_keeps_the
 
 
 def test_the_menu_of_a_planner_links_the_heatmap():
-    page = client_for(PLANNER).get("/behandeling/statistieken/").content.decode()
+    page = client_for(PLANNER).get("/inzicht/").content.decode()
 
     assert '<a href="/inzicht/kaart/">Heatmap</a>' in page

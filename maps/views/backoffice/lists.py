@@ -28,13 +28,13 @@ PAGE_SIZE = 50
 @staff_required()
 def queue(request: HttpRequest) -> HttpResponse:
     """The reports the user may see: a handler's department, everything for the coordinator. Roles without a
-    queue are sent to their own page (the ombudsdienst to its cases, the planner to the statistics)."""
+    queue are sent to their own page (the ombudsdienst to its cases, the planner to the insight pages)."""
     user = request.user
     if not access.has_queue(user):
         if access.has_ombudsman_page(user):
             return redirect("backoffice:ombudsman")
         if roles.can_see_statistics(user):
-            return redirect("backoffice:statistics")
+            return redirect("insight:dashboard")
         return forbidden(request)
     return _queue_page(request, unroutable=False)
 
@@ -107,5 +107,5 @@ def ombudsman(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required(roles.can_see_statistics)
 def statistics(request: HttpRequest) -> HttpResponse:
-    """The planner's page. The figures themselves come with the statistics work; no report is listed here."""
-    return render_page(request, "maps/backoffice/statistics.html")
+    """The statistics moved to the insight pages (/inzicht/); old bookmarks lead there."""
+    return redirect("insight:dashboard", permanent=True)

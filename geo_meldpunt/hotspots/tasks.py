@@ -1,0 +1,14 @@
+"""Celery tasks of hotspots (scheduled in CELERY_BEAT_SCHEDULE): entry points, like views."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from .services import hotspots_snapshot_take
+
+
+@shared_task(name="hotspots.take_weekly_snapshot")
+def take_weekly_snapshot() -> int:
+    """Weekly: store this week's hotspots (a second run in the same week changes nothing). Returns the snapshot id."""
+    return hotspots_snapshot_take(today=timezone.localdate()).pk

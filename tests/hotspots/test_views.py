@@ -1,0 +1,165 @@
+"""/inzicht/hotspots/ without a browser: who may open it and record actions, what it shows, filters, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from geo_meldpunt.hotspots.models import Action, Hotspot
+from geo_meldpunt.hotspots.periods import months_back
+from geo_meldpunt.hotspots.selectors import hotspots_top
+from geo_meldpunt.hotspots.services import hotspots_snapshot_take
+from geo_meldpunt.staff.groups import (
+    ADMINISTRATOR,
+    COORDINATOR,
+    FIELD_STAFF,
+    HANDLER,
+    MANAGEMENT,
+    OMBUDSMAN,
+    PHONE_DESK,
+    PLANNER,
+)
+from tests.factories import CategoryFactory
+from tests.staff.helpers import staff_user
+
+from .helpers import at, near, plant
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/inzicht/hotspots/"
+SECRET = {"reporter_name": "Mevrouw Geheim", "reporter_phone": "0470 12 34 56", "description": "Geheime tekst 4711"}
+
+
+@pytest.fixture
+def litter():
+    return CategoryFactory(name_nl="Sluikstort", name_en="Fly-tipping")
+
+
+def recent_months(count: int) -> list[dt.datetime]:
+    """The 15th of each of the last `count` months before this one (inside the default period)."""
+    today = timezone.localdate()
+    days = [months_back(today.replace(day=15), k) for k in range(1, count + 1)]
+    return [at(d.year, d.month) for d in days]
+
+
+@pytest.fixture
+def hotspot_reports(litter):
+    place = near(400, 180)
+    return [
+        plant(litter, when, near(4 * k, 37 * k, place), reporter_email=f"m{k}@example.org", **SECRET)
+        for k, when in enumerate(recent_months(6))
+    ]
+
+
+def references(html: str) -> set[str]:
+    return set(re.findall(r'data-reference="([^"]+)"', html))
+
+
+@pytest.mark.parametrize("role", [PLANNER, MANAGEMENT, COORDINATOR, ADMINISTRATOR])
+def test_insight_roles_see_the_hotspots_with_their_reports_but_no_personal_data(client, role, hotspot_reports):
+    client.force_login(staff_user(role))
+    html = client.get(LIST).content.decode()
+
+    assert 'data-count="1"' in html
+    assert "6 meldingen ‘Sluikstort’ in 6 verschillende maanden binnen" in html
+    assert references(html) == {r.reference for r in hotspot_reports}
+    assert hotspot_reports[0].department.name_nl in html
+    assert '<svg class="hotspot-map"' in html and html.count('fill="#b3261e"') == 6
+    for value in [*SECRET.values(), "m0@example.org"]:
+        assert value not in html
+
+
+@pytest.mark.parametrize("role", [HANDLER, PHONE_DESK, FIELD_STAFF, OMBUDSMAN])
+def test_other_roles_get_the_403_page_and_visitors_the_login(client, role, hotspot_reports):
+    assert client.get(LIST).status_code == 302
+    client.force_login(staff_user(role))
+    assert client.get(LIST).status_code == 403
+
+
+def test_the_category_and_period_filters(client, litter, hotspot_reports):
+    client.force_login(staff_user(PLANNER))
+    other = CategoryFactory(name_nl="Graffiti")
+
+    assert 'data-count="0"' in client.get(LIST, {"category": other.pk}).content.decode()
+    assert 'data-count="1"' in client.get(LIST, {"category": litter.pk}).content.decode()
+    # A period holding only the oldest two months: too few months for a hotspot.
+    oldest = hotspot_reports[-2].created_at.date().replace(day=1)
+    html = client.get(LIST, {"start": oldest.isoformat(), "end": (oldest + dt.timedelta(days=45)).isoformat()})
+    assert 'data-count="0"' in html.content.decode()
+
+
+def test_bad_filters_get_field_errors_in_dutch_and_the_default_period(client, hotspot_reports):
+    client.force_login(staff_user(PLANNER))
+
+    response = client.get(LIST, {"start": "2026-05-01", "end": "2026-04-01", "category": "abc"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Het einde van de periode ligt vóór het begin." in html
+    assert 'aria-describedby="id_end-error"' in html and 'aria-invalid="true"' in html
+    assert 'data-count="1"' in html  # the default period meanwhile
+    assert client.get(LIST, {"start": "gisteren"}).status_code == 200
+
+
+@pytest.fixture
+def stored(hotspot_reports):
+    hotspots_snapshot_take(today=timezone.localdate())
+    return Hotspot.objects.get()
+
+
+def test_a_stored_hotspot_links_to_its_page_with_map_reports_and_history(client, stored, hotspot_reports):
+    client.force_login(staff_user(MANAGEMENT))
+    html = client.get(LIST).content.decode()
+    assert f'href="/inzicht/hotspots/{stored.pk}/"' in html
+
+    page = client.get(f"/inzicht/hotspots/{stored.pk}/").content.decode()
+    assert references(page) == {r.reference for r in hotspot_reports}
+    assert 'id="bo-map-data"' in page and "Week van" in page
+    assert "Een structurele actie registreren" not in page  # management reads, it does not record
+    for value in SECRET.values():
+        assert value not in page
+    assert client.get("/inzicht/hotspots/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("role, allowed", [(PLANNER, True), (COORDINATOR, True), (MANAGEMENT, False), (HANDLER, False)])
+def test_only_planners_and_the_coordinator_record_an_action(client, stored, role, allowed):
+    client.force_login(staff_user(role))
+    today = timezone.localdate()
+
+    response = client.post(
+        f"/inzicht/hotspots/{stored.pk}/actie/", {"date": today.isoformat(), "description": "Camera geplaatst"}
+    )
+
+    assert response.status_code == (302 if allowed else 403)
+    assert Action.objects.filter(hotspot=stored).exists() is allowed
+    if allowed:
+        page = client.get(response["Location"]).content.decode()
+        assert "Camera geplaatst" in page and "Te vroeg om te zeggen" in page
+
+
+def test_a_bad_action_gets_field_errors_and_nothing_is_recorded(client, stored):
+    client.force_login(staff_user(PLANNER))
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    response = client.post(f"/inzicht/hotspots/{stored.pk}/actie/", {"date": tomorrow.isoformat(), "description": " "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Dit veld is vereist." in html
+    response = client.post(f"/inzicht/hotspots/{stored.pk}/actie/", {"date": tomorrow.isoformat(), "description": "X"})
+    assert "kan niet in de toekomst liggen" in response.content.decode()
+    assert not Action.objects.exists()
+
+
+def test_the_card_include_renders_a_hotspot_of_hotspots_top_on_its_own(hotspot_reports):
+    """What the yearly report includes: the small map, the why and the figures, from hotspots_top alone."""
+    today = timezone.localdate()
+    [top] = hotspots_top(start=months_back(today, 12), end=today + dt.timedelta(days=1), limit=5)
+    html = render_to_string("maps/insight/_hotspot_card.html", {"hotspot": top, "heading": "h3"})
+
+    assert '<h3 class="hotspot-card__title"' in html and top.why in html
+    assert html.count('fill="#b3261e"') == 6 and 'data-figure="reports">6<' in html
+    assert "," not in re.search(r'<circle cx="([^"]+)"', html).group(1)  # SVG numbers, not "110,0"
