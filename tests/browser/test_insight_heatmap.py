@@ -31,9 +31,17 @@ def planted(live_site):
     return {"pothole": pothole, "litter": litter}
 
 
-def loaded(page, after: int = 0) -> int:
+def loaded(page, after: int = 0, *, has: tuple[str, ...] = (), lacks: tuple[str, ...] = ()) -> int:
+    """Wait until the page has drawn an answer newer than `after` whose query has every text of `has` and none of
+    `lacks` (a move of the map may also load: waiting for the query asked keeps the test on the right answer)."""
     page.wait_for_function(
-        "(after) => Number(document.getElementById('heat-map').dataset.loaded || 0) > after", arg=after
+        """([after, has, lacks]) => {
+            const map = document.getElementById('heat-map');
+            const query = map.dataset.query || '';
+            return Number(map.dataset.loaded || 0) > after
+                && has.every((text) => query.includes(text)) && !lacks.some((text) => query.includes(text));
+        }""",
+        arg=[after, list(has), list(lacks)],
     )
     return int(page.get_attribute("#heat-map", "data-loaded") or 0)
 
@@ -90,7 +98,7 @@ def test_a_planner_reads_the_heatmap_as_heat_and_as_classes_and_filters_it(
 
     # A filter: only litter. Two squares left, the busy one is gone; the tiles' address carries the filter.
     page.locator("#heat-category").select_option("zwerfvuil")
-    seen = loaded(page, seen)
+    seen = loaded(page, seen, has=("category=zwerfvuil",))
     assert squares.count() == 2
     assert "4 meldingen in 2 vakken" in page.locator("#heat-summary").inner_text()
     assert rows.count() == 2
@@ -98,7 +106,7 @@ def test_a_planner_reads_the_heatmap_as_heat_and_as_classes_and_filters_it(
 
     # Weigh by felt impact: the quiet square (3 x 5) now comes first.
     page.get_by_label("Beleving (som van de scores van de melders)").check()
-    seen = loaded(page, seen)
+    seen = loaded(page, seen, has=("category=zwerfvuil", "weight=impact"))
     assert [rows.nth(0).locator("td").nth(i).inner_text() for i in (1, 2)] == ["15", "3"]
     assert page.locator("#heat-legend-measure").inner_text() == "Beleving per vak (som van de scores)"
     screenshot(page, "filtered")
@@ -155,7 +163,7 @@ def test_a_late_answer_never_overwrites_a_newer_view(page, live_site, planted):
 
     page.locator("#heat-category").select_option("zwerfvuil")
     page.locator("#heat-category").select_option("")
-    loaded(page, seen)
+    loaded(page, seen, lacks=("category=",))
     page.wait_for_timeout(2500)  # the held-back answer has arrived by now
 
     assert "10 meldingen in 3 vakken" in page.locator("#heat-summary").inner_text()

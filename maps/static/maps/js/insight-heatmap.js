@@ -28,6 +28,7 @@
   var controller = null;
   var sequence = 0;
   var moveTimer = null;
+  var lastQuery = "";
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_all, key) {
@@ -265,12 +266,7 @@
       window.location.origin + config.urls.tiles + (tiles ? "?" + tiles : "");
   }
 
-  function load() {
-    if (controller) {
-      controller.abort();
-    }
-    controller = new AbortController();
-    var mine = ++sequence;
+  function load(fromMove) {
     var bounds = map.getBounds();
     var params = filterParams();
     params.set(
@@ -287,11 +283,21 @@
         .join(",")
     );
     params.set("zoom", map.getZoom());
+    var query = params.toString();
+    if (fromMove && query === lastQuery) {
+      return; // the map settled where it already was (a resize, a click without a drag): nothing new to ask
+    }
+    lastQuery = query;
+    if (controller) {
+      controller.abort();
+    }
+    controller = new AbortController();
+    var mine = ++sequence;
     syncAddresses();
     summary.textContent = strings.loading;
     form.setAttribute("aria-busy", "true");
     window
-      .fetch(config.urls.cells + "?" + params.toString(), {
+      .fetch(config.urls.cells + "?" + query, {
         headers: { Accept: "application/json", "Accept-Language": language },
         credentials: "same-origin",
         signal: controller.signal,
@@ -313,7 +319,9 @@
         }
         current = result.body;
         draw();
-        document.getElementById("heat-map").setAttribute("data-loaded", String(mine));
+        var element = document.getElementById("heat-map");
+        element.setAttribute("data-loaded", String(mine));
+        element.setAttribute("data-query", query);
       })
       .catch(function (error) {
         if (error.name === "AbortError" || mine !== sequence) {
@@ -326,21 +334,23 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    load();
+    load(false);
   });
   form.addEventListener("change", function (event) {
     if (event.target.name === "view") {
       syncAddresses();
       draw();
     } else {
-      load();
+      load(false);
     }
   });
   map.on("moveend", function () {
     window.clearTimeout(moveTimer);
-    moveTimer = window.setTimeout(load, 150);
+    moveTimer = window.setTimeout(function () {
+      load(true);
+    }, 150);
   });
   form.classList.add("heat-filters--live");
   window.heatmap = { map: map, reload: load };
-  load();
+  load(false);
 })(window, document, L, window.Meldpunt);
