@@ -8,8 +8,8 @@ from .views.field import data as field_data
 from .views.field import page as field_page
 from .views.insight import dashboard as insight_dashboard
 from .views.insight import exports as insight_exports
-from .views.insight import yearly as insight_yearly
 from .views.insight import hotspots
+from .views.insight import yearly as insight_yearly
 
 # The back office: /behandeling/..., names in the "backoffice" namespace.
 backoffice_patterns = [
