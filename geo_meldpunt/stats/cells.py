@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db import connection
@@ -80,7 +80,7 @@ def heat_cells(
     read = grid_for_zoom(zoom)
     x0, y0, x1, y1 = _range(bbox, read.grid, read.shift)
     where = ["grid = %(stored)s", "ix BETWEEN %(x0)s AND %(x1)s", "iy BETWEEN %(y0)s AND %(y1)s"]
-    params: dict[str, object] = {"stored": read.stored, "shift": read.shift, "x0": x0, "x1": x1, "y0": y0, "y1": y1}
+    params: dict[str, Any] = {"stored": read.stored, "shift": read.shift, "x0": x0, "x1": x1, "y0": y0, "y1": y1}
     if kinds is not None:
         where.append("kind = ANY(%(kinds)s)")
         params["kinds"] = list(kinds)
@@ -146,7 +146,7 @@ def public_map_cells(
     read = grid_for_zoom(zoom)
     x0, y0, x1, y1 = _range(bbox, read.grid, read.shift)
     groups = list(status_groups) if status_groups is not None else [StatusGroup.OPEN, StatusGroup.SOLVED]
-    params: dict[str, object] = {
+    params: dict[str, Any] = {
         "stored": read.stored,
         "grid": read.grid,
         "shift": read.shift,
