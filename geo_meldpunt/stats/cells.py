@@ -18,7 +18,7 @@ from django.utils import timezone
 from geo_meldpunt.reports.choices import SOLVED_STATUSES
 
 from .grid import cell_bounds, cell_range, grid_for_zoom
-from .models import StatusGroup
+from .models import PUBLIC_CATEGORIES, StatusGroup
 
 Weight = Literal["count", "impact"]
 
@@ -160,14 +160,25 @@ def public_map_cells(
         "solved": [str(s) for s in SOLVED_STATUSES],
     }
     category = "AND (%(slug)s = '' OR c.slug = %(slug)s OR p.slug = %(slug)s)"
-    sql = f"""
-        WITH cells AS (
-            SELECT m.ix >> %(shift)s AS x, m.iy >> %(shift)s AS y, m.n, m.lon_sum, m.lat_sum
+    if category_slug:
+        # The category's own rows and its children's; is_public as it is now.
+        stored = f"""
             FROM stats_mapcell m
             JOIN reports_category c ON c.id = m.category_id
             LEFT JOIN reports_category p ON p.id = c.parent_id
             WHERE m.grid = %(stored)s AND m.ix BETWEEN %(x0)s AND %(x1)s AND m.iy BETWEEN %(y0)s AND %(y1)s
-              AND m.status_group = ANY(%(groups)s) AND c.is_public {category}
+              AND m.status_group = ANY(%(groups)s) AND c.is_public {category}"""
+    else:
+        # Every public category together: one row per cell and group.
+        stored = """
+            FROM stats_mapcell m
+            WHERE m.grid = %(stored)s AND m.ix BETWEEN %(x0)s AND %(x1)s AND m.iy BETWEEN %(y0)s AND %(y1)s
+              AND m.status_group = ANY(%(groups)s) AND m.category_id = %(all)s"""
+        params["all"] = PUBLIC_CATEGORIES
+    sql = f"""
+        WITH cells AS (
+            SELECT m.ix >> %(shift)s AS x, m.iy >> %(shift)s AS y, m.n, m.lon_sum, m.lat_sum
+            {stored}
             UNION ALL
             SELECT stats_cell_x(ST_X(g), %(grid)s), stats_cell_y(ST_Y(g), %(grid)s), -1, -ST_X(g), -ST_Y(g)
             FROM (

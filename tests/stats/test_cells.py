@@ -333,6 +333,27 @@ def test_a_solved_report_leaves_the_map_when_it_ages_before_and_after_the_sweep(
     assert_cells_match_a_fresh_count()
 
 
+def test_a_category_hidden_from_the_public_leaves_the_map_at_once_and_comes_back():
+    public = Category.objects.filter(active=True, is_public=True, kinds__contains=[Kind.MELDING])
+    shown = public.filter(parent__isnull=False).first()
+    other = public.exclude(pk__in=[shown.pk, shown.parent_id]).exclude(parent=shown.parent).first()
+    for spot in SPOTS[:3]:
+        create(shown, spot)
+    create(other, SPOTS[0])
+
+    def on_map(**filters) -> int:
+        return sum(c.count for c in public_report_clusters(bbox=CITY, zoom=13, **filters))
+
+    assert on_map() == 4
+    Category.objects.filter(pk=shown.pk).update(is_public=False)
+    assert (on_map(), on_map(category_slug=shown.slug)) == (1, 0)
+    assert on_map() == public_reports(bbox=CITY).count()
+    assert_cells_match_a_fresh_count()
+    Category.objects.filter(pk=shown.pk).update(is_public=True)
+    assert (on_map(), on_map(category_slug=shown.slug)) == (4, 3)
+    assert_cells_match_a_fresh_count()
+
+
 def test_clusters_answer_the_same_numbers_from_the_cells_as_from_the_reports():
     categories = list(Category.objects.filter(active=True, is_public=True, kinds__contains=[Kind.MELDING])[:3])
     rnd = random.Random(9)
@@ -352,7 +373,7 @@ def test_the_check_finds_a_wrong_cell_and_the_rebuild_corrects_it():
     category = melding_categories()[0]
     create(category, SPOTS[0])
     call_command("stats_cells_rebuild", "--check", stdout=StringIO())
-    MapCell.objects.filter(grid=14).update(n=5)
+    MapCell.objects.filter(grid=14, category_id=category.pk).update(n=5)
     HeatCell.objects.filter(grid=16).delete()
 
     with pytest.raises(CommandError, match="differ"):

@@ -96,9 +96,11 @@ BEGIN
       lat_sum = c.lat_sum + excluded.lat_sum
   )
   INSERT INTO stats_mapcell AS c (grid, ix, iy, category_id, status_group, n, lon_sum, lat_sum)
-  SELECT g, stats_cell_x(d.lon, g), stats_cell_y(d.lat, g), d.category_id, d.status_group,
+  SELECT g, stats_cell_x(d.lon, g), stats_cell_y(d.lat, g), k.category_id, d.status_group,
          sign * count(*), sign * sum(d.lon), sign * sum(d.lat)
-  FROM d CROSS JOIN unnest(state.grids) AS g
+  FROM d JOIN reports_category cat ON cat.id = d.category_id
+    CROSS JOIN LATERAL (SELECT d.category_id UNION ALL SELECT 0 WHERE cat.is_public) AS k(category_id)
+    CROSS JOIN unnest(state.grids) AS g
   WHERE d.status_group = 'open' OR (d.status_group = 'solved' AND d.updated_at >= state.solved_since)
   GROUP BY 1, 2, 3, 4, 5
   ORDER BY 1, 2, 3, 4, 5
@@ -153,6 +155,24 @@ CREATE TRIGGER stats_cells_update AFTER UPDATE OF kind, category_id, status, poi
         OR (OLD.updated_at IS DISTINCT FROM NEW.updated_at AND stats_status_group(NEW.status) = 'solved'))
   EXECUTE FUNCTION stats_cells_updated();
 
+-- stats_mapcell's rows of category 0 hold every public category together (the map without a category filter reads
+-- one row per cell and group). A category made public or hidden adds its own rows to them or takes them away.
+CREATE FUNCTION stats_category_public_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  LOCK TABLE stats_mapcell IN ROW EXCLUSIVE MODE;
+  INSERT INTO stats_mapcell AS c (grid, ix, iy, category_id, status_group, n, lon_sum, lat_sum)
+  SELECT grid, ix, iy, 0, status_group, s * n, s * lon_sum, s * lat_sum
+  FROM stats_mapcell, (SELECT CASE WHEN NEW.is_public THEN 1 ELSE -1 END AS s) AS sign
+  WHERE category_id = NEW.id
+  ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (grid, ix, iy, category_id, status_group) DO UPDATE SET
+    n = c.n + excluded.n, lon_sum = c.lon_sum + excluded.lon_sum, lat_sum = c.lat_sum + excluded.lat_sum;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER stats_category_public AFTER UPDATE OF is_public ON reports_category FOR EACH ROW
+  WHEN (OLD.is_public IS DISTINCT FROM NEW.is_public) EXECUTE FUNCTION stats_category_public_changed();
+
 -- Both cell tables from scratch: one set-based INSERT per grid and table. Holds an EXCLUSIVE lock on the cell
 -- tables (writers of reports wait) so no trigger adds to a half-built table.
 CREATE FUNCTION stats_cells_rebuild() RETURNS void LANGUAGE plpgsql AS $$
@@ -175,12 +195,13 @@ BEGIN
           FROM reports_report r WHERE r.point IS NOT NULL) d
     GROUP BY 1, 2, 3, 4, 5, 6, 7;
     INSERT INTO stats_mapcell (grid, ix, iy, category_id, status_group, n, lon_sum, lat_sum)
-    SELECT g, stats_cell_x(lon, g), stats_cell_y(lat, g), category_id, status_group, count(*), sum(lon), sum(lat)
-    FROM (SELECT r.category_id, stats_status_group(r.status) AS status_group,
+    SELECT g, stats_cell_x(lon, g), stats_cell_y(lat, g), k.category_id, status_group, count(*), sum(lon), sum(lat)
+    FROM (SELECT r.category_id, c.is_public, stats_status_group(r.status) AS status_group,
                  ST_X(geometry(r.point)) AS lon, ST_Y(geometry(r.point)) AS lat
-          FROM reports_report r
+          FROM reports_report r JOIN reports_category c ON c.id = r.category_id
           WHERE r.point IS NOT NULL AND (stats_status_group(r.status) = 'open'
                 OR (stats_status_group(r.status) = 'solved' AND r.updated_at >= state.solved_since))) d
+      CROSS JOIN LATERAL (SELECT d.category_id UNION ALL SELECT 0 WHERE d.is_public) AS k(category_id)
     GROUP BY 1, 2, 3, 4, 5;
   END LOOP;
 END
@@ -203,11 +224,12 @@ BEGIN
     RETURN;
   END IF;
   INSERT INTO stats_mapcell AS c (grid, ix, iy, category_id, status_group, n, lon_sum, lat_sum)
-  SELECT g, stats_cell_x(lon, g), stats_cell_y(lat, g), category_id, 'solved', -count(*), -sum(lon), -sum(lat)
-  FROM (SELECT r.category_id, ST_X(geometry(r.point)) AS lon, ST_Y(geometry(r.point)) AS lat
-        FROM reports_report r
+  SELECT g, stats_cell_x(lon, g), stats_cell_y(lat, g), k.category_id, 'solved', -count(*), -sum(lon), -sum(lat)
+  FROM (SELECT r.category_id, c.is_public, ST_X(geometry(r.point)) AS lon, ST_Y(geometry(r.point)) AS lat
+        FROM reports_report r JOIN reports_category c ON c.id = r.category_id
         WHERE r.status IN ('beantwoord', 'afgesloten') AND r.updated_at >= state.solved_since
           AND r.updated_at < new_since AND r.point IS NOT NULL) d
+    CROSS JOIN LATERAL (SELECT d.category_id UNION ALL SELECT 0 WHERE d.is_public) AS k(category_id)
     CROSS JOIN unnest(state.grids) AS g
   GROUP BY 1, 2, 3, 4
   ORDER BY 1, 2, 3, 4
@@ -222,6 +244,8 @@ DROP = """
 DROP TRIGGER IF EXISTS stats_cells_insert ON reports_report;
 DROP TRIGGER IF EXISTS stats_cells_delete ON reports_report;
 DROP TRIGGER IF EXISTS stats_cells_update ON reports_report;
+DROP TRIGGER IF EXISTS stats_category_public ON reports_category;
+DROP FUNCTION IF EXISTS stats_category_public_changed();
 DROP FUNCTION IF EXISTS stats_map_sweep(timestamptz);
 DROP FUNCTION IF EXISTS stats_cells_rebuild();
 DROP FUNCTION IF EXISTS stats_cells_inserted();
@@ -313,23 +337,15 @@ class Migration(migrations.Migration):
                         choices=[("open", "open"), ("solved", "solved"), ("other", "other")], max_length=10
                     ),
                 ),
+                ("category_id", models.BigIntegerField()),
                 ("n", models.IntegerField(default=0)),
                 ("lon_sum", models.FloatField(default=0)),
                 ("lat_sum", models.FloatField(default=0)),
-                (
-                    "category",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="reports.category",
-                    ),
-                ),
             ],
             options={
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("grid", "ix", "iy", "category", "status_group"), name="mapcell_key"
+                        fields=("grid", "ix", "iy", "category_id", "status_group"), name="mapcell_key"
                     )
                 ],
             },
