@@ -29,7 +29,8 @@ class Cell:
 
     count: reports; impact_count: how many of them had a felt-impact score; impact_sum: the sum of those scores;
     weight: count or impact_sum, as asked; lon, lat: the mean position of the cell's reports (WGS84);
-    bounds: (minlon, minlat, maxlon, maxlat) of the cell.
+    bounds: (minlon, minlat, maxlon, maxlat) of the cell. In SQL, ST_TileEnvelope(grid, ix, iy) is the cell's square
+    in EPSG:3857 (for ST_AsMVT: a cell of grid g lies in tile z of (ix >> (g - z), iy >> (g - z))).
     """
 
     grid: int

@@ -112,6 +112,10 @@ def test_a_cell_is_the_map_tile_of_its_grid_and_contains_its_points():
     minlon, minlat, maxlon, maxlat = cell_bounds(grid, x, y)
     assert minlon <= WAPENPLEIN[0] < maxlon and minlat < WAPENPLEIN[1] <= maxlat
     assert cell_x(WAPENPLEIN[0], grid - 2) == x >> 2 and cell_y(WAPENPLEIN[1], grid - 2) == y >> 2
+    with connection.cursor() as cursor:  # PostGIS agrees: the vector tile z16/x/y is this cell
+        cursor.execute("SELECT ST_Extent(ST_Transform(ST_TileEnvelope(%s, %s, %s), 4326))::box2d::text", [grid, x, y])
+        box = [float(v) for v in cursor.fetchone()[0].removeprefix("BOX(").removesuffix(")").replace(",", " ").split()]
+    assert box == pytest.approx([minlon, minlat, maxlon, maxlat], abs=1e-9)
 
 
 def test_the_zoom_rule_reads_a_stored_grid_at_or_below_the_cell_size():

@@ -274,7 +274,7 @@ def state_create(apps, schema_editor):
 class Migration(migrations.Migration):
     initial = True
 
-    dependencies = [("reports", "0009_report_compliment_staff_member")]
+    dependencies = [("reports", "0010_report_solved_updated_at_index")]
 
     operations = [
         migrations.CreateModel(
