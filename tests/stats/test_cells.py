@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.reports.choices import OPEN_STATUSES, SOLVED_STATUSES, Kind, Status
@@ -37,7 +37,7 @@ from geo_meldpunt.reports.services import (
 )
 from geo_meldpunt.reports.workflow import next_statuses
 from geo_meldpunt.staff.groups import COORDINATOR
-from geo_meldpunt.stats import upkeep
+from geo_meldpunt.stats import tasks, upkeep
 from geo_meldpunt.stats.cells import heat_cells, public_map_cells
 from geo_meldpunt.stats.grid import GRIDS, cell_bounds, cell_x, cell_y, grid_for_zoom
 from geo_meldpunt.stats.models import HeatCell, MapCell, StatusGroup
@@ -404,3 +404,16 @@ def test_a_create_sends_no_more_sql_than_before_and_its_cells_are_there_at_once(
     for grid in GRIDS:
         assert sum(HeatCell.objects.filter(grid=grid, category=category).values_list("n", flat=True)) == 2
     assert report.status == Status.NIEUW
+
+
+def test_the_scheduled_tasks_sweep_and_check_and_are_in_the_beat_schedule(settings):
+    create(melding_categories()[0], SPOTS[0])
+    tasks.map_sweep()
+    assert tasks.cells_check() == 0
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"stats.map_sweep", "stats.cells_check"} <= scheduled
+
+
+def test_status_groups_have_dutch_names():
+    with translation.override("nl"):
+        assert [str(g.label) for g in StatusGroup] == ["open", "opgelost", "overige"]
