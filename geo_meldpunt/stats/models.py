@@ -11,15 +11,15 @@ tables except the rebuild and the map sweep (upkeep.py), which call the same SQL
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class StatusGroup(models.TextChoices):
     """reports.choices.OPEN_STATUSES, SOLVED_STATUSES and every other status; SQL: stats_status_group(status)."""
 
-    OPEN = "open", pgettext_lazy("status group", "open")
-    SOLVED = "solved", pgettext_lazy("status group", "solved")
-    OTHER = "other", pgettext_lazy("status group", "other")
+    OPEN = "open", _("open")
+    SOLVED = "solved", _("solved")
+    OTHER = "other", _("other")
 
 
 class HeatCell(models.Model):

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.reports.choices import OPEN_STATUSES, SOLVED_STATUSES, Kind, Status
@@ -412,8 +412,3 @@ def test_the_scheduled_tasks_sweep_and_check_and_are_in_the_beat_schedule(settin
     assert tasks.cells_check() == 0
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"stats.map_sweep", "stats.cells_check"} <= scheduled
-
-
-def test_status_groups_have_dutch_names():
-    with translation.override("nl"):
-        assert [str(g.label) for g in StatusGroup] == ["open", "opgelost", "overige"]
