@@ -17,6 +17,7 @@ from geo_meldpunt.reports.photos import photo_prepare
 from geo_meldpunt.zones.models import Department
 
 from .fields import LatField, LonField, PointLocationField, point_from
+from .pagination import CursorField
 
 
 def photo_urls(report: Report, request) -> list[str]:
@@ -260,6 +261,13 @@ class PublicListQuery(serializers.Serializer):
     bbox = serializers.CharField(required=False)
     category = serializers.SlugField(required=False)
     status = serializers.CharField(required=False)
+    cursor = CursorField(required=False)
+    # Page numbers went with the count (keyset pages now): refused with a pointer rather than ignored, so a
+    # client asking ?page=2 does not silently get the first page again.
+    page = serializers.CharField(required=False)
+
+    def validate_page(self, value: str) -> str:
+        raise serializers.ValidationError(_("This list has no page numbers: follow its next link (a cursor)."))
 
     def validate_status(self, value: str) -> list[str]:
         statuses = [s.strip() for s in value.split(",") if s.strip()]
