@@ -97,9 +97,7 @@ class KeysetGeoJsonPagination(BasePagination):
 
     def get_paginated_response(self, data) -> Response:
         return Response(
-            OrderedDict(
-                [("type", "FeatureCollection"), ("next", self.get_next_link()), ("features", data["features"])]
-            )
+            OrderedDict([("type", "FeatureCollection"), ("next", self.get_next_link()), ("features", data["features"])])
         )
 
     def get_paginated_response_schema(self, schema: dict) -> dict:

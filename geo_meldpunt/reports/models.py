@@ -20,8 +20,8 @@ from .choices import (
     Kind,
     Status,
 )
-from .choices import PUBLIC_CHANNELS as PUBLIC_CHANNELS  # re-exported: the models module names the vocabulary too
 from .choices import MAP_STATUSES as MAP_STATUSES
+from .choices import PUBLIC_CHANNELS as PUBLIC_CHANNELS  # re-exported: the models module names the vocabulary too
 from .choices import SOLVED_STATUSES as SOLVED_STATUSES
 from .regulation import REGULATION_ROW as REGULATION_ROW  # re-exported with its model
 from .regulation import Regulation as Regulation
