@@ -46,7 +46,7 @@ def cursor_decode(value: str) -> Position:
     return position
 
 
-class CursorField(serializers.CharField):
+class CursorField(serializers.Field):
     """A `cursor` query parameter, validated into its (created_at, id) position."""
 
     default_error_messages = {
@@ -54,11 +54,13 @@ class CursorField(serializers.CharField):
     }
 
     def to_internal_value(self, data: Any) -> Position:
-        text = super().to_internal_value(data)
         try:
-            return cursor_decode(text)
+            return cursor_decode(str(data))
         except ValueError:
             self.fail("invalid_cursor")
+
+    def to_representation(self, value: Position) -> str:
+        return cursor_encode(value)
 
 
 class KeysetGeoJsonPagination(BasePagination):
