@@ -94,7 +94,7 @@ def test_a_late_cluster_answer_does_not_overwrite_the_detail_view(page, reports,
     screenshot(page, "zoom-17-after-late-answer")
 
 
-def test_the_detail_view_says_when_there_are_more_reports_than_it_shows(page, reports):
+def test_the_detail_view_says_when_there_are_more_reports_than_it_shows(page, reports, screenshot):
     near, _far = reports
     page.goto("/kaart/")
     wait_for_map(page)
@@ -115,3 +115,4 @@ def test_the_detail_view_says_when_there_are_more_reports_than_it_shows(page, re
     newest = sorted(near, key=lambda r: (r.created_at, r.pk), reverse=True)[:2]
     shown = page.locator(".leaflet-marker-icon.report-icon").evaluate_all("els => els.map(e => e.dataset.reference)")
     assert sorted(shown) == sorted(r.reference for r in newest)
+    screenshot(page, "more-than-shown")
