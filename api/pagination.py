@@ -15,6 +15,8 @@ from collections import OrderedDict
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -46,6 +48,7 @@ def cursor_decode(value: str) -> Position:
     return position
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CursorField(serializers.Field):
     """A `cursor` query parameter, validated into its (created_at, id) position."""
 

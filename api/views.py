@@ -59,7 +59,7 @@ class ReportListCreateApi(generics.GenericAPIView):
         responses=s.PublicMapReportFeature(many=True),
     )
     def get(self, request):
-        query = s.PublicListQuery(data=request.query_params)
+        query = s.PublicListPageQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
         reports = selectors.public_reports(
