@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
@@ -27,6 +28,11 @@ PERIOD_PARAMETERS = [
     OpenApiParameter("from", str, description="first day of creation included (YYYY-MM-DD, local time)"),
     OpenApiParameter("to", str, description="last day of creation included (YYYY-MM-DD, local time)"),
 ]
+
+CSV_RESPONSE = OpenApiResponse(response=OpenApiTypes.STR, description="CSV; columns in docs/open-data.md")
+GEOJSON_RESPONSE = OpenApiResponse(
+    response=OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection; properties in docs/open-data.md"
+)
 
 
 class PeriodQuery(serializers.Serializer):
@@ -113,7 +119,7 @@ class OpenDataCsvApi(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JsonErrorsOnly
 
-    @extend_schema(parameters=PERIOD_PARAMETERS, responses={(200, "text/csv"): OpenApiResponse(description="CSV")})
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses={(200, "text/csv"): CSV_RESPONSE})
     def get(self, request):
         chunks = selectors.open_data_reports(**_period(request))
         return _stream(csv_lines(chunks), content_type="text/csv; charset=utf-8", filename="meldingen.csv")
@@ -127,7 +133,7 @@ class OpenDataGeoJsonApi(APIView):
 
     @extend_schema(
         parameters=PERIOD_PARAMETERS,
-        responses={(200, "application/geo+json"): OpenApiResponse(description="GeoJSON FeatureCollection")},
+        responses={(200, "application/geo+json"): GEOJSON_RESPONSE},
     )
     def get(self, request):
         chunks = selectors.open_data_reports(**_period(request))
