@@ -17,6 +17,7 @@ from geo_meldpunt.reports.photos import photo_prepare
 from geo_meldpunt.zones.models import Department
 
 from .fields import LatField, LonField, PointLocationField, point_from
+from .pagination import CursorField
 
 
 def photo_urls(report: Report, request) -> list[str]:
@@ -267,6 +268,18 @@ class PublicListQuery(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(_("Unknown status: %(statuses)s.") % {"statuses": ", ".join(unknown)})
         return statuses
+
+
+class PublicListPageQuery(PublicListQuery):
+    """The list's filters and where its page starts (the clusters take the filters only)."""
+
+    cursor = CursorField(required=False)
+    # Page numbers went with the count (keyset pages now): refused with a pointer rather than ignored, so a
+    # client asking ?page=2 does not silently get the first page again.
+    page = serializers.CharField(required=False)
+
+    def validate_page(self, value: str) -> str:
+        raise serializers.ValidationError(_("This list has no page numbers: follow its next link (a cursor)."))
 
 
 class PointQuery(serializers.Serializer):

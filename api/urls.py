@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import clusters, geocoding, insight, views
+from . import clusters, geocoding, insight, open_data, views
 
 urlpatterns = [
     path("v1/categories/", views.CategoryListApi.as_view(), name="api-categories"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("v1/routing/preview/", views.RoutingPreviewApi.as_view(), name="api-routing-preview"),
     path("v1/geocode/", geocoding.GeocodeApi.as_view(), name="api-geocode"),
     path("v1/geocode/reverse/", geocoding.ReverseGeocodeApi.as_view(), name="api-geocode-reverse"),
+    path("v1/open-data/reports.csv", open_data.OpenDataCsvApi.as_view(), name="api-open-data-csv"),
+    path("v1/open-data/reports.geojson", open_data.OpenDataGeoJsonApi.as_view(), name="api-open-data-geojson"),
     path("v1/insight/cells/", insight.HeatCellsApi.as_view(), name="api-insight-cells"),
     path("v1/tiles/<int:z>/<int:x>/<int:y>.mvt", insight.HeatTileApi.as_view(), name="api-tiles"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,7 +10,6 @@ from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_gis.pagination import GeoJsonPagination
 
 from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports import duplicates, selectors, services
@@ -21,6 +20,7 @@ from geo_meldpunt.zones.selectors import compliment_departments
 from . import idempotency
 from . import serializers as s
 from .fields import parse_bbox
+from .pagination import KeysetGeoJsonPagination
 
 
 class CategoryListApi(generics.ListAPIView):
@@ -41,17 +41,11 @@ class ComplimentDepartmentListApi(generics.ListAPIView):
         return compliment_departments()
 
 
-class PublicReportPagination(GeoJsonPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
 class ReportListCreateApi(generics.GenericAPIView):
     """GET: public reports as GeoJSON. POST: file a new report (JSON or multipart with photos)."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    pagination_class = PublicReportPagination
+    pagination_class = KeysetGeoJsonPagination
     serializer_class = s.PublicMapReportFeature
 
     @extend_schema(
@@ -59,17 +53,20 @@ class ReportListCreateApi(generics.GenericAPIView):
             OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat"),
             OpenApiParameter("category", str),
             OpenApiParameter("status", str, description="one or more statuses, comma-separated"),
+            OpenApiParameter("page_size", int, description="reports per page, 1-500 (100 by default)"),
+            OpenApiParameter("cursor", str, description="where the page starts: take it from the `next` link"),
         ],
         responses=s.PublicMapReportFeature(many=True),
     )
     def get(self, request):
-        query = s.PublicListQuery(data=request.query_params)
+        query = s.PublicListPageQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
         reports = selectors.public_reports(
             bbox=parse_bbox(params["bbox"]) if params.get("bbox") else None,
             category_slug=params.get("category"),
             statuses=params.get("status"),
+            after=params.get("cursor"),
         )
         page = self.paginate_queryset(reports)
         return self.get_paginated_response(s.PublicMapReportFeature(page, many=True, context={"request": request}).data)

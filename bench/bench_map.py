@@ -3,8 +3,9 @@
 the detail zoom, the plain list from it on. Reads only: it neither migrates nor adds reports.
 
   (a) clusters for the whole city (bbox 2.84,51.16,3.01,51.25) at zoom 12, 14 and 16:
-      selectors.public_report_clusters(bbox=, zoom=) evaluated to a list, against the same aggregation written
-      by hand and run through a cursor (ST_SnapToGrid on point::geometry, GROUP BY the cell);
+      selectors.public_report_clusters(bbox=, zoom=) evaluated to a list (it reads the stored cells of stats),
+      against the same counts over the reports written by hand and run through a cursor (each visible report's
+      Web Mercator tile, GROUP BY the cell);
   (b) clusters for screen-sized views (1280 x 800 pixels) at zoom 14 and 16 centred on random reports, so that
       the dense centre is among them: what the page asks while someone pans;
   (c) the list endpoint's bbox query at a zoom-17 screen: public_reports(bbox=) counted and its first page
@@ -44,19 +45,20 @@ WARMUP = 2
 # selectors.public_reports; the "same answer" lines show when the two drift apart.
 RAW_VISIBLE = """WHERE c.is_public AND r.point IS NOT NULL
   AND (r.status = ANY(%(open)s) OR (r.status = ANY(%(solved)s) AND r.updated_at >= %(solved_since)s))"""
-# The aggregation the selector builds, by hand. Parameters only, no values formatted into the text.
+# The same clusters counted over the reports themselves, by hand: every visible report in the cells over the box,
+# grouped by its Web Mercator tile (what the clusters read before the stored cells, on their grid). Parameters
+# only, no values formatted into the text.
 RAW_CLUSTERS_SQL = (
     """
-SELECT ST_X(ST_SnapToGrid(geometry(r.point), %(w)s, %(h)s)) AS x,
-       ST_Y(ST_SnapToGrid(geometry(r.point), %(w)s, %(h)s)) AS y,
-       count(*), avg(ST_X(geometry(r.point))), avg(ST_Y(geometry(r.point)))
-FROM reports_report r JOIN reports_category c ON c.id = r.category_id
+SELECT x, y, count(*) FROM (
+  SELECT stats_cell_x(ST_X(geometry(r.point)), %(grid)s) AS x, stats_cell_y(ST_Y(geometry(r.point)), %(grid)s) AS y
+  FROM reports_report r JOIN reports_category c ON c.id = r.category_id
 """
     + RAW_VISIBLE
     + """
-  AND r.point && ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)::geography
-  AND ST_X(geometry(r.point)) BETWEEN %(minlon)s AND %(maxlon)s
-  AND ST_Y(geometry(r.point)) BETWEEN %(minlat)s AND %(maxlat)s
+    AND r.point && ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)::geography
+) s
+WHERE x BETWEEN %(x0)s AND %(x1)s AND y BETWEEN %(y0)s AND %(y1)s
 GROUP BY 1, 2
 """
 )
@@ -134,15 +136,12 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
     from django.db.utils import ProgrammingError
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from geo_meldpunt.reports.models import OPEN_STATUSES, SOLVED_STATUSES
-    from geo_meldpunt.reports.selectors import (
-        PUBLIC_REPORT_FIELDS,
-        cluster_cell_size,
-        public_report_clusters,
-        public_reports,
-    )
+    from geo_meldpunt.reports.selectors import PUBLIC_REPORT_FIELDS, public_report_clusters, public_reports
+    from geo_meldpunt.stats.grid import cell_bounds, cell_range
 
     try:
         with connection.cursor() as cursor:
@@ -175,11 +174,17 @@ def main() -> None:
         )
 
     def raw_clusters(bbox, zoom):
-        w, h = cluster_cell_size(zoom)
-        params = {"w": w, "h": h, "minlon": bbox[0], "minlat": bbox[1], "maxlon": bbox[2], "maxlat": bbox[3]}
+        grid = zoom + 2
+        x0, y0, x1, y1 = cell_range(bbox, grid)
+        area = (*cell_bounds(grid, x0, y1)[:2], *cell_bounds(grid, x1, y0)[2:])
+        params = {"grid": grid, "x0": x0, "x1": x1, "y0": y0, "y1": y1}
+        params.update(zip(("minlon", "minlat", "maxlon", "maxlat"), area, strict=True))
         with connection.cursor() as cursor:
             cursor.execute(RAW_CLUSTERS_SQL, {**params, **visible()})
-            return sorted((round(x - w / 2, 9), round(y - h / 2, 9), n) for x, y, n, _lon, _lat in cursor.fetchall())
+            return sorted(
+                (round(cell_bounds(grid, x, y)[0], 9), round(cell_bounds(grid, x, y)[1], 9), n)
+                for x, y, n in cursor.fetchall()
+            )
 
     def project_list(bbox):
         # The list endpoint counts, then fetches a page. Only the public fields: the benchmark database is not
@@ -249,13 +254,11 @@ def main() -> None:
     row("raw SQL through a cursor", summary_ms(t_r))
     results["list_zoom17"] = {"project": summary_ms(t_p), "raw": summary_ms(t_r), "same_answer": same}
 
-    print("\nEXPLAIN ANALYZE public_report_clusters(bbox=city, zoom=14):")
-    w, h = cluster_cell_size(14)
+    print("\nEXPLAIN ANALYZE public_report_clusters(bbox=city, zoom=14) (the stored cells):")
+    with CaptureQueriesContext(connection) as captured:
+        public_report_clusters(bbox=CITY, zoom=14)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "EXPLAIN ANALYZE " + RAW_CLUSTERS_SQL,
-            {"w": w, "h": h, "minlon": CITY[0], "minlat": CITY[1], "maxlon": CITY[2], "maxlat": CITY[3], **visible()},
-        )
+        cursor.execute("EXPLAIN ANALYZE " + captured.captured_queries[-1]["sql"])
         for (line,) in cursor.fetchall():
             print("    " + line)
     print(f"\nresults: {results_write('map', results)}")

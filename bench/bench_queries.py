@@ -41,10 +41,12 @@ from common import (  # noqa: E402
 WARMUP = 30
 JITTER_M = 30.0
 
+# ::bigint: btree_gist indexes the bigint category with int8 operators only; an int4 parameter keeps the partial
+# index from taking the category (see geo_meldpunt/reports/duplicates.py).
 RAW_DUPLICATES_SQL = """
 SELECT id, reference, ST_Distance(point, q.g) AS distance
 FROM reports_report, (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS g) q
-WHERE category_id = %(category)s AND status = ANY(%(open)s) AND ST_DWithin(point, q.g, %(radius)s)
+WHERE category_id = %(category)s::bigint AND status = ANY(%(open)s) AND ST_DWithin(point, q.g, %(radius)s)
 ORDER BY distance, id
 LIMIT %(limit)s
 """

@@ -61,6 +61,9 @@ OPEN_STATUSES = (
 )
 # Solved: the city answered; the public map shows these for a while so citizens see problems get fixed.
 SOLVED_STATUSES = (Status.BEANTWOORD, Status.AFGESLOTEN)
+# Every status the public map can show (a solved report only for a while): the predicate of the partial index
+# that holds the public list's order.
+MAP_STATUSES = (*OPEN_STATUSES, *SOLVED_STATUSES)
 # The city owes an answer and its clock runs. Not while waiting for the reporter (the clock is paused), not once
 # forwarded to an external body (the reporter was told who took over), not once answered or closed.
 ANSWER_CLOCK_STATUSES = (Status.NIEUW, Status.ONTVANGEN, Status.IN_BEHANDELING, Status.HEROPEND)

@@ -6,8 +6,8 @@ Following and merging are writes: services/merge.py.
 
 The rule: an open report of the same category within the category's duplicate radius (admin-edited per
 category), nearest first. ST_DWithin on the geography column, in metres, uses the partial GiST index on
-(category, point) of open reports; comparing an annotated distance instead would measure every row of the
-category.
+(category, point) of open reports for both the category and the place (tests/reports/test_duplicates_plan.py
+checks the plan); comparing an annotated distance instead would measure every row of the category.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, QuerySet, Value
+from django.db.models.functions import Cast
 
 from . import permissions
 from .models import OPEN_STATUSES, Category, Report
@@ -41,7 +42,11 @@ def _candidates(*, point: Point, category: Category, among: QuerySet[Report]) ->
     """`among`, narrowed to the probable duplicates at `point`, nearest first, with `distance` (m)."""
     return (
         among.filter(
-            category=category,
+            # The category as a bigint, the column's own type: the partial GiST index takes the category through
+            # btree_gist's int8 operators only, and a plain integer parameter arrives as int4 (int8 = int4 is not
+            # in that operator family). Without the cast the index could only serve the place, and the planner
+            # took a BitmapAnd of the full point index and the (category, status) B-tree instead, at any size.
+            category_id=Cast(Value(category.pk), output_field=BigIntegerField()),
             status__in=OPEN_STATUSES,
             point__dwithin=(point, D(m=duplicate_radius_m(category))),
         )

@@ -20,6 +20,7 @@ from .choices import (
     Kind,
     Status,
 )
+from .choices import MAP_STATUSES as MAP_STATUSES
 from .choices import PUBLIC_CHANNELS as PUBLIC_CHANNELS  # re-exported: the models module names the vocabulary too
 from .choices import SOLVED_STATUSES as SOLVED_STATUSES
 from .regulation import REGULATION_ROW as REGULATION_ROW  # re-exported with its model
@@ -167,6 +168,13 @@ class Report(TimeStampedModel):
                 fields=["updated_at"],
                 name="report_solved_updated_at",
                 condition=models.Q(status__in=SOLVED_STATUSES),
+            ),
+            # The public list's order (newest first, keyset pages) over the statuses the public map can show:
+            # a page walks it from its cursor and stops after page_size rows, at any depth.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="report_public_recent",
+                condition=models.Q(status__in=MAP_STATUSES, point__isnull=False),
             ),
             # The daily overdue digest and the back office's flags: only reports whose clock runs.
             models.Index(

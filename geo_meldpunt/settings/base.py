@@ -294,6 +294,12 @@ MAPS_RECENTLY_SOLVED_DAYS = 60
 # answers X-Frame-Options: DENY (X_FRAME_OPTIONS below). Empty: no other site may embed them.
 MAPS_EMBED_ORIGINS = [o.strip().rstrip("/") for o in env("MELDPUNT_EMBED_ORIGINS", "").split(",") if o.strip()]
 
+# --- Open data (/api/v1/open-data/: anonymised reports for the city's open-data portal; docs/open-data.md) ------
+# Locations are snapped to a square grid of OPEN_DATA_GRID_M metres in OPEN_DATA_GRID_SRID (a metric system:
+# Lambert 72 in Belgium). Never finer than 25 m, whatever is set here.
+OPEN_DATA_GRID_M = 25
+OPEN_DATA_GRID_SRID = 31370
+
 # --- Field reporting (/veld/: wardens and inspectors on their phones) ---------------------------------------
 # "Around me" lists the open reports within this distance of the pin (metres), nearest first, at most
 # FIELD_AROUND_LIMIT: a few hundred metres is what a warden can see from where they stand.

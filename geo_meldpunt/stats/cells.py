@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db import connection
@@ -18,7 +18,7 @@ from django.utils import timezone
 from geo_meldpunt.reports.choices import SOLVED_STATUSES
 
 from .grid import cell_bounds, cell_range, grid_for_zoom
-from .models import StatusGroup
+from .models import PUBLIC_CATEGORIES, StatusGroup
 
 Weight = Literal["count", "impact"]
 
@@ -29,7 +29,8 @@ class Cell:
 
     count: reports; impact_count: how many of them had a felt-impact score; impact_sum: the sum of those scores;
     weight: count or impact_sum, as asked; lon, lat: the mean position of the cell's reports (WGS84);
-    bounds: (minlon, minlat, maxlon, maxlat) of the cell.
+    bounds: (minlon, minlat, maxlon, maxlat) of the cell. In SQL, ST_TileEnvelope(grid, ix, iy) is the cell's square
+    in EPSG:3857 (for ST_AsMVT: a cell of grid g lies in tile z of (ix >> (g - z), iy >> (g - z))).
     """
 
     grid: int
@@ -80,7 +81,7 @@ def heat_cells(
     read = grid_for_zoom(zoom)
     x0, y0, x1, y1 = _range(bbox, read.grid, read.shift)
     where = ["grid = %(stored)s", "ix BETWEEN %(x0)s AND %(x1)s", "iy BETWEEN %(y0)s AND %(y1)s"]
-    params: dict[str, object] = {"stored": read.stored, "shift": read.shift, "x0": x0, "x1": x1, "y0": y0, "y1": y1}
+    params: dict[str, Any] = {"stored": read.stored, "shift": read.shift, "x0": x0, "x1": x1, "y0": y0, "y1": y1}
     if kinds is not None:
         where.append("kind = ANY(%(kinds)s)")
         params["kinds"] = list(kinds)
@@ -146,7 +147,7 @@ def public_map_cells(
     read = grid_for_zoom(zoom)
     x0, y0, x1, y1 = _range(bbox, read.grid, read.shift)
     groups = list(status_groups) if status_groups is not None else [StatusGroup.OPEN, StatusGroup.SOLVED]
-    params: dict[str, object] = {
+    params: dict[str, Any] = {
         "stored": read.stored,
         "grid": read.grid,
         "shift": read.shift,
@@ -160,14 +161,25 @@ def public_map_cells(
         "solved": [str(s) for s in SOLVED_STATUSES],
     }
     category = "AND (%(slug)s = '' OR c.slug = %(slug)s OR p.slug = %(slug)s)"
-    sql = f"""
-        WITH cells AS (
-            SELECT m.ix >> %(shift)s AS x, m.iy >> %(shift)s AS y, m.n, m.lon_sum, m.lat_sum
+    if category_slug:
+        # The category's own rows and its children's; is_public as it is now.
+        stored = f"""
             FROM stats_mapcell m
             JOIN reports_category c ON c.id = m.category_id
             LEFT JOIN reports_category p ON p.id = c.parent_id
             WHERE m.grid = %(stored)s AND m.ix BETWEEN %(x0)s AND %(x1)s AND m.iy BETWEEN %(y0)s AND %(y1)s
-              AND m.status_group = ANY(%(groups)s) AND c.is_public {category}
+              AND m.status_group = ANY(%(groups)s) AND c.is_public {category}"""
+    else:
+        # Every public category together: one row per cell and group.
+        stored = """
+            FROM stats_mapcell m
+            WHERE m.grid = %(stored)s AND m.ix BETWEEN %(x0)s AND %(x1)s AND m.iy BETWEEN %(y0)s AND %(y1)s
+              AND m.status_group = ANY(%(groups)s) AND m.category_id = %(all)s"""
+        params["all"] = PUBLIC_CATEGORIES
+    sql = f"""
+        WITH cells AS (
+            SELECT m.ix >> %(shift)s AS x, m.iy >> %(shift)s AS y, m.n, m.lon_sum, m.lat_sum
+            {stored}
             UNION ALL
             SELECT stats_cell_x(ST_X(g), %(grid)s), stats_cell_y(ST_Y(g), %(grid)s), -1, -ST_X(g), -ST_Y(g)
             FROM (

@@ -55,17 +55,25 @@ class HeatCell(models.Model):
         )
 
 
+# MapCell.category_id of the rows that hold every public category together.
+PUBLIC_CATEGORIES = 0
+
+
 class MapCell(models.Model):
     """What the public map shows per cell and category: open reports and reports solved since
     CellState.solved_since (the map keeps solved reports MAPS_RECENTLY_SOLVED_DAYS after their last change).
 
-    No month and no kind: city-wide clusters read one row per cell, category and group.
+    No month and no kind: city-wide clusters read one row per cell and group (category 0), or per cell, category
+    and group when the map filters on a category.
     """
 
     grid = models.PositiveSmallIntegerField()
     ix = models.IntegerField()
     iy = models.IntegerField()
-    category = models.ForeignKey("reports.Category", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # A category's id, or 0 (PUBLIC_CATEGORIES) for every category shown publicly together: the map without a
+    # category filter reads one row per cell and group. A trigger on reports_category keeps those rows when a
+    # category's is_public changes.
+    category_id = models.BigIntegerField()
     status_group = models.CharField(max_length=10, choices=StatusGroup.choices)
     n = models.IntegerField(default=0)
     lon_sum = models.FloatField(default=0)
@@ -73,7 +81,7 @@ class MapCell(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["grid", "ix", "iy", "category", "status_group"], name="mapcell_key")
+            models.UniqueConstraint(fields=["grid", "ix", "iy", "category_id", "status_group"], name="mapcell_key")
         ]
 
     def __str__(self) -> str:

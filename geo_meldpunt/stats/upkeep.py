@@ -33,13 +33,14 @@ _FRESH_HEAT = """
     GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
 _FRESH_MAP = """
-    SELECT g AS grid, stats_cell_x(lon, g) AS ix, stats_cell_y(lat, g) AS iy, category_id, status_group,
+    SELECT g AS grid, stats_cell_x(lon, g) AS ix, stats_cell_y(lat, g) AS iy, k.category_id, status_group,
            count(*) AS n, sum(lon) AS lon_sum, sum(lat) AS lat_sum
-    FROM (SELECT r.category_id, stats_status_group(r.status) AS status_group,
+    FROM (SELECT r.category_id, c.is_public, stats_status_group(r.status) AS status_group,
                  ST_X(geometry(r.point)) AS lon, ST_Y(geometry(r.point)) AS lat
-          FROM reports_report r, stats_cellstate s
+          FROM reports_report r JOIN reports_category c ON c.id = r.category_id, stats_cellstate s
           WHERE s.id = 1 AND r.point IS NOT NULL AND (stats_status_group(r.status) = 'open'
                 OR (stats_status_group(r.status) = 'solved' AND r.updated_at >= s.solved_since))) d
+    CROSS JOIN LATERAL (SELECT d.category_id UNION ALL SELECT 0 WHERE d.is_public) AS k(category_id)
     CROSS JOIN unnest((SELECT grids FROM stats_cellstate WHERE id = 1)) AS g
     GROUP BY 1, 2, 3, 4, 5
 """

@@ -178,6 +178,7 @@ def kaart_context(*, category: str | None, status: str) -> dict:
                 ),
             },
             "zoom_in_for_details": _("Zoom in further to see the reports one by one."),
+            "more_than_shown": _("More than %(shown)s reports in this area."),
             "showing_most_recent": _("The map shows the %(shown)s most recent of them. Zoom in to see the others."),
             "no_reports": _("No reports in this area with these filters."),
             "loading": _("Loading reports…"),

@@ -364,15 +364,19 @@ def test_routing_preview_refuses_a_point_outside_the_city(api_client, category, 
         ({"bbox": "2.9,51.2,200,51.25"}, "bbox"),
         ({"status": "open"}, "status"),
         ({"status": "nieuw,weg"}, "status"),
+        ({"cursor": "abc"}, "cursor"),
+        ({"cursor": "MjAyNi0wMS0wMXwx"}, "cursor"),  # a position without a time zone
     ],
 )
 def test_the_public_list_refuses_bad_filters_at_their_field(api_client, query, field):
     assert_field_error(api_client.get(URL, query), field)
 
 
-def test_the_public_list_refuses_a_page_that_does_not_exist(api_client):
-    response = api_client.get(URL, {"page": 99})
-    assert response.status_code == 404
+def test_the_public_list_refuses_page_numbers_and_says_how_it_pages(api_client):
+    """Pages are keyset pages (a cursor in the next link); a client still asking ?page=2 must not silently get
+    the first page again."""
+    (message,) = assert_field_error(api_client.get(URL, {"page": 99}), "page")
+    assert "cursor" in message
 
 
 @pytest.mark.parametrize("email", ["", "geen-adres", "a@b", "x" * 250 + "@example.org"])

@@ -15,6 +15,7 @@ from geo_meldpunt.reports.services import report_answer, report_survey_answer
 from geo_meldpunt.staff.groups import ADMINISTRATOR, COORDINATOR, FIELD_STAFF, HANDLER, MANAGEMENT, PHONE_DESK, PLANNER
 from geo_meldpunt.stats.report_list import COLUMNS
 from tests.factories import CategoryFactory, DepartmentFactory, ReportFactory, ZoneFactory
+from tests.hotspots.helpers import near, plant_recurring
 from tests.staff.helpers import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +146,7 @@ def test_the_report_list_follows_the_filters(client, reports):
     assert [r[0] for r in rows[1:]] == [other.reference]
 
 
-def test_the_yearly_report_has_its_sections_and_no_hotspots_yet(client, reports):
+def test_the_yearly_report_has_its_sections_and_no_hotspot_section_without_hotspots(client, reports):
     client.force_login(staff_user(COORDINATOR))
     year = timezone.localdate().year
     response = client.get(f"/inzicht/jaarverslag/{year}/")
@@ -174,9 +175,10 @@ def _more_reports(n: int) -> None:
 
 
 # Session, user, roles, the three lookups (categories, departments, zones), then one query per figure: counts,
-# trend, timeliness, satisfaction and (the dashboard only) the open backlog.
+# trend, timeliness, satisfaction and (the dashboard only) the open backlog; the yearly report adds the hotspot
+# detection (its savepoint, SET LOCAL jit = off, the query).
 @pytest.mark.parametrize(
-    ("url", "queries"), [("/inzicht/", 11), (f"/inzicht/jaarverslag/{timezone.localdate().year}/", 10)]
+    ("url", "queries"), [("/inzicht/", 11), (f"/inzicht/jaarverslag/{timezone.localdate().year}/", 14)]
 )
 def test_a_page_costs_the_same_few_queries_whatever_the_data(
     client, reports, url, queries, django_assert_max_num_queries
@@ -204,3 +206,20 @@ def test_the_dashboard_speaks_the_chosen_language(client, reports, settings):
     assert "Signalements par type" in html and "Délais respectés par service" in html
     rows = csv_rows(client.get("/inzicht/export/per-kind.csv"))
     assert rows[-1][0] == "Total" and rows[0][0] == "Type"
+
+
+def test_the_yearly_report_shows_the_years_recurring_hotspots_with_a_small_map(client):
+    """Five months of litter at one spot in last year: the year's report lists it with its map and why."""
+    year = timezone.localdate().year - 1
+    litter = CategoryFactory(name_nl="Zwerfvuil")
+    plant_recurring(litter, [(year, month) for month in (2, 4, 5, 7, 9)], per_month=2)
+    plant_recurring(litter, [(year - 1, month) for month in (2, 4, 5, 7, 9)], per_month=2, origin=near(2000, 150))
+    client.force_login(staff_user(COORDINATOR))
+
+    html = client.get(f"/inzicht/jaarverslag/{year}/").content.decode()
+
+    section = html[html.index("data-hotspots") :]
+    assert section.count('class="hotspot-card"') == 1  # the earlier year's spot is not this year's
+    assert "Zwerfvuil" in section
+    assert "<svg" in section
+    assert "10 meldingen" in section  # the why: ten reports of this year

@@ -3,7 +3,8 @@
 - public.py: what anyone may see (the public map's reports, a report by token or reference, categories);
 - deadlines.py: what is overdue or due soon (the back office's flags, the daily digests);
 - clusters.py: the public map at low zoom, counted per grid cell in PostGIS;
-- field.py: the field page's reads (a reporter's usual categories, open reports around a point, their own).
+- field.py: the field page's reads (a reporter's usual categories, open reports around a point, their own);
+- open_data.py: every public-category report, anonymised, streamed for the open-data portal.
 Duplicate search has a module of its own: reports/duplicates.py. The names are gathered here so that
 `selectors.public_reports(...)` reads as before.
 """
@@ -21,6 +22,7 @@ from .deadlines import (
     reports_with_deadline_flags,
 )
 from .field import categories_for_reporter, reports_around, reports_created_by
+from .open_data import OPEN_DATA_COLUMNS, open_data_grid_m, open_data_reports
 from .public import (
     PUBLIC_REPORT_FIELDS,
     answer_templates,
@@ -32,6 +34,9 @@ from .public import (
 )
 
 __all__ = [
+    "OPEN_DATA_COLUMNS",
+    "open_data_grid_m",
+    "open_data_reports",
     "PUBLIC_REPORT_FIELDS",
     "DepartmentDigest",
     "OverdueDigest",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.zones.models import Department
 
-from ..models import OPEN_STATUSES, SOLVED_STATUSES, AnswerTemplate, Category, Report, ReportPhoto
+from ..models import MAP_STATUSES, OPEN_STATUSES, SOLVED_STATUSES, AnswerTemplate, Category, Report, ReportPhoto
 
 # What public outputs read of a report and its relations; fetching every column costs ~16% on dense spots.
 PUBLIC_REPORT_FIELDS = (
@@ -29,15 +29,21 @@ def public_reports(
     bbox: tuple[float, float, float, float] | None = None,
     category_slug: str | None = None,
     statuses: list[str] | None = None,
+    after: tuple[dt.datetime, int] | None = None,
 ) -> QuerySet[Report]:
-    """Reports anyone may see: located, in a public category, open or solved recently.
+    """Reports anyone may see: located, in a public category, open or solved recently; newest first.
 
     Merged and inadmissible reports never show; a solved report shows for MAPS_RECENTLY_SOLVED_DAYS after its
     last change, so the map tells what is going on now rather than years of closed cases.
+    `after`: a (created_at, id) position in that order (keyset paging); only the reports after it. The
+    partial index report_public_recent holds this order for the statuses that can show, so a page starts at
+    its position in the index whatever its depth.
     """
     solved_since = timezone.now() - dt.timedelta(days=settings.MAPS_RECENTLY_SOLVED_DAYS)
     qs = (
-        Report.objects.filter(category__is_public=True, point__isnull=False)
+        # status IN MAP_STATUSES is implied by the next filter, but PostgreSQL cannot prove that an OR of IN
+        # lists implies the predicate of the partial index report_public_recent; said plainly, it can.
+        Report.objects.filter(category__is_public=True, point__isnull=False, status__in=MAP_STATUSES)
         .filter(Q(status__in=OPEN_STATUSES) | Q(status__in=SOLVED_STATUSES, updated_at__gte=solved_since))
         .select_related("category", "category__parent", "department")
         # One query for every page: only photos of categories whose photos may be shown publicly.
@@ -49,6 +55,10 @@ def public_reports(
         qs = qs.filter(Q(category__slug=category_slug) | Q(category__parent__slug=category_slug))
     if statuses:
         qs = qs.filter(status__in=statuses)
+    if after is not None:
+        created_at, pk = after
+        # (created_at, id) < (c, pk), spelt so that the index condition is the range created_at <= c.
+        qs = qs.filter(created_at__lte=created_at).exclude(created_at=created_at, id__gte=pk)
     return qs.order_by("-created_at", "-id")
 
 

@@ -44,6 +44,8 @@ def reports_deadlines_fill(*, config: Mapping[str, Any] | None = None) -> int:
             "acknowledge_due date, answer_due date)"
         )
         cursor.executemany("INSERT INTO reports_due_fill VALUES (%s, %s, %s, %s, %s)", rows)
+        # Autovacuum never analyses a temporary table: without this the planner guesses its size.
+        cursor.execute("ANALYZE reports_due_fill")
         cursor.execute(
             "UPDATE reports_report r SET acknowledge_due = f.acknowledge_due, answer_due = f.answer_due "
             "FROM reports_due_fill f WHERE r.acknowledge_due IS NULL AND r.kind = f.kind "

@@ -4,8 +4,8 @@ Decreet Lokaal Bestuur asks for, printed or saved as PDF by the coordinator (pri
 Totals, deadlines met, satisfaction and ombudsman referrals, per department, each beside the previous year. Every
 table links to its CSV (the dashboard's export for that year). A fixed number of queries, as the dashboard.
 
-The recurring hotspots (with small maps) come from the hotspots work (geo_meldpunt/hotspots/): the context key
-`hotspots` is the place for them, an empty list until that is wired, and the template hides the section then.
+The year's top recurring hotspots (geo_meldpunt/hotspots/, detected over the year) follow, each with its small
+server-drawn map, so the printed report needs no script and no tiles.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from geo_meldpunt.hotspots.selectors import hotspots_top
 from geo_meldpunt.staff import roles
 from geo_meldpunt.stats.filters import YEAR, Period, ReportFilter
 from geo_meldpunt.stats.labels import dimension_lookups
@@ -24,6 +25,7 @@ from maps.views.backoffice.access import render_page, staff_required
 
 from .figures import Figures
 
+YEARLY_HOTSPOTS = 5  # the council reads the top few; the full list is /inzicht/hotspots/
 FIRST_YEAR = 2000  # earlier years hold no reports (the legacy import goes back a few years at most)
 
 
@@ -49,8 +51,7 @@ def report(request: HttpRequest, year: int) -> HttpResponse:
             "timeliness": figures.timeliness_table("department"),
             "satisfaction": figures.satisfaction_table(),
             "trend": figures.trend_table(),
-            # Filled by the hotspots work once merged: the year's top recurring hotspots, each with a small map.
-            "hotspots": [],
+            "hotspots": hotspots_top(start=dt.date(year, 1, 1), end=dt.date(year + 1, 1, 1), limit=YEARLY_HOTSPOTS),
             "export_query": f"period={YEAR}&on={dt.date(year, 1, 1).isoformat()}",
             "generated": timezone.localtime(now),
         },

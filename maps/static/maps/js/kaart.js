@@ -69,6 +69,8 @@
     this.form = document.getElementById("kaart-filters");
     this.timer = null;
     this.controller = null;
+    // Each view gets a number; only the answer for the latest one is shown (see load).
+    this.sequence = 0;
 
     var interactive = this.mapElement.getAttribute("data-kaart-interactive") !== "false";
     var touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
@@ -118,6 +120,9 @@
   };
 
   PublicMap.prototype.schedule = function () {
+    // The view changed: whatever is still on its way describes the old one. Drop it now, not when the new
+    // request leaves after the debounce, or an answer arriving meanwhile would be drawn over the new view.
+    this.cancel();
     this.setState("loading");
     window.clearTimeout(this.timer);
     this.timer = window.setTimeout(this.load.bind(this), DEBOUNCE_MS);
@@ -146,8 +151,15 @@
     window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
   };
 
-  PublicMap.prototype.load = function () {
+  PublicMap.prototype.cancel = function () {
+    this.sequence += 1;
     if (this.controller) this.controller.abort();
+    this.controller = null;
+  };
+
+  PublicMap.prototype.load = function () {
+    this.cancel();
+    var ticket = this.sequence;
     this.controller = new AbortController();
     var zoom = this.map.getZoom();
     var bounds = this.map.getBounds();
@@ -177,15 +189,19 @@
     var self = this;
     Meldpunt.fetchJSON(url, { signal: this.controller.signal })
       .then(function (collection) {
+        // A late answer (the view or the filters changed since it was asked) must never replace a newer one;
+        // aborting is not enough, as an answer may already be parsed when the view changes.
+        if (ticket !== self.sequence) return;
         if (detailed) self.showReports(collection);
         else self.showClusters(collection);
         self.setState("ready");
       })
       .catch(function (error) {
-        if (error.name === "AbortError") return;
+        if (error.name === "AbortError" || ticket !== self.sequence) return;
         self.clear();
         self.summary.textContent = self.strings.load_failed;
         self.summary.removeAttribute("data-total");
+        self.summary.removeAttribute("data-more");
         if (self.list) self.list.replaceChildren();
         self.setState("error");
       });
@@ -211,6 +227,7 @@
       ? plural(this.strings.reports_in_area, total) + ". " + this.strings.zoom_in_for_details
       : this.strings.no_reports;
     this.summary.setAttribute("data-total", String(total));
+    this.summary.removeAttribute("data-more");
     if (this.list) this.list.replaceChildren();
   };
 
@@ -268,13 +285,19 @@
         };
       })
     );
-    var count = collection.count !== undefined ? collection.count : items.length;
-    var text = count ? plural(this.strings.reports_in_area, count) + "." : this.strings.no_reports;
-    if (count > items.length) {
-      text += " " + fill(this.strings.showing_most_recent, { shown: items.length });
+    // The list is not counted (that would read every report in view); a next page means there are more.
+    var more = Boolean(collection.next);
+    var text;
+    if (more) {
+      var shown = new Intl.NumberFormat(lang()).format(items.length);
+      text = fill(this.strings.more_than_shown, { shown: shown }) + " " + fill(this.strings.showing_most_recent, { shown: shown });
+    } else {
+      text = items.length ? plural(this.strings.reports_in_area, items.length) + "." : this.strings.no_reports;
     }
     this.summary.textContent = text;
-    this.summary.setAttribute("data-total", String(count));
+    this.summary.setAttribute("data-total", String(items.length));
+    if (more) this.summary.setAttribute("data-more", "true");
+    else this.summary.removeAttribute("data-more");
     this.renderList(items);
   };
 
