@@ -4,7 +4,8 @@
  * territory check (the routing preview refuses a point outside the city), both at once after every move.
  */
 
-import { byId, el, fill, plural } from "./meld-util.js";
+import { addressSearch } from "./address-search.js";
+import { byId, fill } from "./meld-util.js";
 
 export function setupPlace(ctx) {
   const { config, strings, api, state } = ctx;
@@ -151,34 +152,19 @@ export function setupPlace(ctx) {
   // --- Address search ----------------------------------------------------------------------------------------
 
   async function search() {
-    const q = searchInput.value.trim();
-    searchResults.replaceChildren();
-    if (!q) {
-      searchStatus.textContent = strings.search_empty;
-      return;
-    }
-    searchStatus.textContent = strings.searching;
-    let results;
-    try {
-      ({ data: results } = await api.get(config.urls.geocode, { q, limit: 8 }));
-    } catch (error) {
-      const body = error.kind === "invalid" && error.body;
-      searchStatus.textContent = body && body.q ? [].concat(body.q).join(" ") : strings.search_failed;
-      return;
-    }
-    results = Array.isArray(results) ? results : [];
-    if (!results.length) {
-      searchStatus.textContent = strings.search_none;
-      return;
-    }
-    searchStatus.textContent = plural(strings.search_results, results.length);
-    for (const result of results) {
-      const button = el("button", { type: "button", class: "desk-result", text: result.label });
-      button.addEventListener("click", () => choose(result));
-      searchResults.append(el("li", {}, button));
-    }
-    // One answer: the agent confirms it with one key (Enter) or one click.
-    searchResults.querySelector("button").focus();
+    const found = await addressSearch({
+      api,
+      url: config.urls.geocode,
+      q: searchInput.value,
+      status: searchStatus,
+      list: searchResults,
+      strings,
+      buttonClass: "desk-result",
+      onChoose: choose,
+      limit: 8,
+    });
+    // One answer or more: the agent confirms the first with one key (Enter) or clicks another.
+    if (found) searchResults.querySelector("button").focus();
   }
 
   function choose(result) {

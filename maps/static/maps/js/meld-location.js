@@ -4,7 +4,8 @@
  * move: a point in the sea or in a neighbouring town is refused before the reporter goes on.
  */
 
-import { byId, el, fill, formatNumber, plural } from "./meld-util.js";
+import { addressSearch } from "./address-search.js";
+import { byId, fill, formatNumber } from "./meld-util.js";
 
 // Above this the browser's position is a guess (wifi, cell towers): say so, and let the reporter move the pin.
 const POOR_ACCURACY_M = 100;
@@ -227,32 +228,16 @@ export function setupLocation(ctx) {
   // --- Address search --------------------------------------------------------------------------------------------
 
   async function search() {
-    const q = searchInput.value.trim();
-    searchResults.replaceChildren();
-    if (!q) {
-      searchStatus.textContent = strings.search_empty;
-      return;
-    }
-    searchStatus.textContent = strings.searching;
-    let results;
-    try {
-      ({ data: results } = await api.get(config.urls.geocode, { q }));
-    } catch (error) {
-      const body = error.kind === "invalid" && error.body;
-      searchStatus.textContent = body && body.q ? [].concat(body.q).join(" ") : strings.search_failed;
-      return;
-    }
-    results = Array.isArray(results) ? results : [];
-    if (!results.length) {
-      searchStatus.textContent = strings.search_none;
-      return;
-    }
-    searchStatus.textContent = plural(strings.search_results, results.length);
-    for (const result of results) {
-      const button = el("button", { type: "button", class: "meld-result", text: result.label });
-      button.addEventListener("click", () => chooseResult(result));
-      searchResults.append(el("li", {}, button));
-    }
+    await addressSearch({
+      api,
+      url: config.urls.geocode,
+      q: searchInput.value,
+      status: searchStatus,
+      list: searchResults,
+      strings,
+      buttonClass: "meld-result",
+      onChoose: chooseResult,
+    });
   }
 
   function chooseResult(result) {
