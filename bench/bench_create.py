@@ -304,7 +304,7 @@ def variants(bodies: list[bytes], rounds: int) -> dict:
 
     def follow(i: int):
         return client.post(
-            f"{PATH}{references[i]}/follow/",
+            f"{PATH}{references[i % len(references)]}/follow/",
             data=json.dumps({"email": f"f{i}@example.org"}),
             content_type="application/json",
         )
@@ -348,9 +348,8 @@ def track_functions(db: str, on: bool) -> None:
         if on:
             cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(db)} SET track_functions = 'pl'")
             cursor.execute(
-                "SELECT pg_stat_reset_single_function_counters(p.oid) FROM pg_proc p "
-                "WHERE p.proname IN (SELECT t.tgfoid::regproc::text FROM pg_trigger t "
-                "WHERE t.tgrelid = 'reports_report'::regclass AND NOT t.tgisinternal)"
+                # Every stats function: the trigger functions and those they call.
+                "SELECT pg_stat_reset_single_function_counters(p.oid) FROM pg_proc p WHERE p.proname LIKE 'stats\\_%%'"
             )
         else:
             cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(db)} RESET track_functions")
@@ -457,6 +456,7 @@ def main() -> None:
             f"{v['statements_min']}-{v['statements_max']}  {v['by_verb']}  statuses {v['statuses']}"
         )
     print(f"\ncell upkeep (trigger functions) over the {http_creates} HTTP creates:")
+    print("  (total includes the functions a function calls, and waits for the cells' row locks)")
     for name, calls, total_ms, self_ms in triggers:
         print(
             f"  {name:<28} calls {calls:6}  total {total_ms:8.1f} ms  "
