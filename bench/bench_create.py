@@ -7,7 +7,13 @@ database, then measures:
   - sequential latency: one client, one request at a time (median, p95);
   - throughput: 8 client threads for at most --seconds or --requests, whichever comes first;
   - SQL statements per create, in this process: Django's test Client POSTs the same JSON inside
-    CaptureQueriesContext, so every statement the request runs is counted and listed.
+    CaptureQueriesContext, so every statement the request runs is counted and listed;
+  - per variant, in this process, interleaved (one of each in turn): a JSON melding without an e-mail address,
+    with one, a multipart melding with one photo (and an address), and following an existing public report
+    (POST /api/v1/reports/<reference>/follow/): statements and time of each;
+  - the cell upkeep's share of a create: the stored cells (stats) are kept by triggers on reports_report, which
+    no statement count shows. track_functions is switched on for the benchmark database during the run, and
+    pg_stat_user_functions gives the calls and time of the trigger functions, divided by the creates.
 
 Every request must answer 201; the error count is printed and must be 0. Gunicorn is stopped at the end.
 Reports are JSON melding's at points of existing reports (so inside the territory), in public categories.
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import json
 import os
 import random
@@ -26,6 +33,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -256,6 +264,108 @@ def sql_per_create(bodies: list[bytes], warmup: int = 3) -> dict:
     }
 
 
+def tiny_jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (90, 140, 60)).save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def variants(bodies: list[bytes], rounds: int) -> dict:
+    """Statements and in-process time of each kind of create, the kinds interleaved (one of each per round)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    from geo_meldpunt.reports.selectors import public_reports
+
+    client = DjangoClient(HTTP_HOST=HOST)
+    photo = tiny_jpeg()
+    references = list(public_reports().order_by("-id").values_list("reference", flat=True)[: rounds + 5])
+    plain = [json.loads(b) for b in bodies]
+    for body in plain:
+        body.pop("reporter_email", None)
+
+    def json_no_email(i: int):
+        return client.post(PATH, data=json.dumps(plain[i]), content_type="application/json")
+
+    def json_email(i: int):
+        return client.post(
+            PATH, data=json.dumps({**plain[i], "reporter_email": f"v{i}@example.org"}), content_type="application/json"
+        )
+
+    def multipart_photo(i: int):
+        form = {k: str(v) for k, v in plain[i].items()}
+        form["reporter_email"] = f"p{i}@example.org"
+        form["photos"] = SimpleUploadedFile(f"p{i}.jpg", photo, content_type="image/jpeg")
+        return client.post(PATH, data=form)
+
+    def follow(i: int):
+        return client.post(
+            f"{PATH}{references[i % len(references)]}/follow/",
+            data=json.dumps({"email": f"f{i}@example.org"}),
+            content_type="application/json",
+        )
+
+    sides = {
+        "json, no e-mail": json_no_email,
+        "json, e-mail": json_email,
+        "multipart, 1 photo + e-mail": multipart_photo,
+        "follow an existing report": follow,
+    }
+    out: dict = {name: {"times": [], "counts": [], "statuses": Counter(), "sample": []} for name in sides}
+    for name, fn in sides.items():  # warm-up, untimed
+        fn(len(plain) - 1 - list(sides).index(name))
+    for i in range(rounds):
+        for name, fn in sides.items():
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                response = fn(i)
+                elapsed = time.perf_counter() - t0
+            out[name]["times"].append(elapsed)
+            out[name]["counts"].append(len(ctx.captured_queries))
+            out[name]["statuses"][response.status_code] += 1
+            out[name]["sample"] = [q["sql"] for q in ctx.captured_queries]
+    return {
+        name: {
+            "latency": summary_ms(v["times"]),
+            "statements_min": min(v["counts"]),
+            "statements_max": max(v["counts"]),
+            "statuses": dict(v["statuses"]),
+            "by_verb": dict(Counter(sql.split(None, 1)[0].upper() for sql in v["sample"])),
+            "sample": v["sample"],
+        }
+        for name, v in out.items()
+    }
+
+
+def track_functions(db: str, on: bool) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if on:
+            cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(db)} SET track_functions = 'pl'")
+            cursor.execute(
+                # Every stats function: the trigger functions and those they call.
+                "SELECT pg_stat_reset_single_function_counters(p.oid) FROM pg_proc p WHERE p.proname LIKE 'stats\\_%%'"
+            )
+        else:
+            cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(db)} RESET track_functions")
+
+
+def trigger_stats() -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT funcname, calls, total_time, self_time FROM pg_stat_user_functions "
+            "WHERE funcname LIKE 'stats%%' ORDER BY funcname"
+        )
+        return cursor.fetchall()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default=BENCH_DB)
@@ -266,8 +376,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="upper bound of the concurrent run")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=8400)
+    parser.add_argument("--variants", type=int, default=30, help="in-process rounds of the create variants")
     args = parser.parse_args()
 
+    os.environ.setdefault("MELDPUNT_MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-create-media-"))
     django_setup(args.db)
     reference_data_ensure(args.reference_data)
     from django.db import connection
@@ -280,6 +392,8 @@ def main() -> None:
     seq_bodies = bodies[: warmup + args.sequential]
     conc_bodies = bodies[warmup + args.sequential : warmup + args.sequential + args.requests]
     sql_bodies = bodies[-40:-17]
+    variant_bodies = payloads(args.variants + 10, args.seed + 1)
+    track_functions(args.db, True)
     connection.close()  # the server's workers get the database to themselves while measured
 
     port = free_port()
@@ -290,8 +404,13 @@ def main() -> None:
         conc = concurrent(port, conc_bodies, args.clients, args.seconds)
     finally:
         server.stop()
+    time.sleep(1.0)  # the workers' statistics reach the collector as their sessions end
+    triggers = trigger_stats()
+    track_functions(args.db, False)
+    http_creates = len(seq_bodies) + conc["requests"]
 
     sql = sql_per_create(sql_bodies)
+    per_variant = variants(variant_bodies, args.variants)
     seq = {
         "latency": summary_ms(seq_times),
         "errors": sum(n for status, n in seq_statuses.items() if status != 201),
@@ -307,6 +426,9 @@ def main() -> None:
         "sequential": seq,
         "concurrent": conc,
         "sql_per_create": sql,
+        "variants": per_variant,
+        "triggers": [list(t) for t in triggers],
+        "http_creates": http_creates,
     }
     print(f"machine: {result['machine']}\ndatabase: {args.db} ({reports_before:,} reports), {result['postgres']}")
     s = seq["latency"]
@@ -326,6 +448,20 @@ def main() -> None:
     )
     for i, statement in enumerate(sql["sample"], start=1):
         print(f"  {i:2}. {statement[:160]}")
+    print(f"\nper variant, in-process (Django test client), {args.variants} interleaved rounds:")
+    for name, v in per_variant.items():
+        lat = v["latency"]
+        print(
+            f"  {name:<30} median {lat['median']:6.1f} ms  p95 {lat['p95']:6.1f} ms  statements "
+            f"{v['statements_min']}-{v['statements_max']}  {v['by_verb']}  statuses {v['statuses']}"
+        )
+    print(f"\ncell upkeep (trigger functions) over the {http_creates} HTTP creates:")
+    print("  (total includes the functions a function calls, and waits for the cells' row locks)")
+    for name, calls, total_ms, self_ms in triggers:
+        print(
+            f"  {name:<28} calls {calls:6}  total {total_ms:8.1f} ms  "
+            f"per create {total_ms / max(http_creates, 1):.3f} ms (self {self_ms / max(http_creates, 1):.3f} ms)"
+        )
     path = results_write("create", result)
     print(f"results: {path}")
     if seq["errors"] or conc["errors"] or set(sql["statuses"]) != {201}:
