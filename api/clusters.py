@@ -7,8 +7,6 @@ From `detail_zoom` (17) on, the map shows the reports themselves with GET /api/v
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -16,33 +14,17 @@ from rest_framework.views import APIView
 
 from geo_meldpunt.reports import selectors
 
-from .fields import GEOJSON_POINT_SCHEMA, parse_bbox
+from .fields import GEOJSON_POINT_SCHEMA, MapViewQuery
 from .serializers import PublicListQuery
 
 # Cell corners are multiples of the cell size; 7 decimals keep them exact enough (about 1 cm) and the JSON short.
 CELL_DECIMALS = 7
 POSITION_DECIMALS = 6
-_ZOOM_MESSAGE = gettext_lazy("Give zoom as a whole number from 0 to 22.")
 
 
-class ClusterQuery(PublicListQuery):
-    bbox = serializers.CharField(help_text="minlon,minlat,maxlon,maxlat (WGS84 degrees): the map's visible area.")
-    zoom = serializers.IntegerField(
-        min_value=0,
-        max_value=22,
-        help_text="The map's zoom level; cells are Web Mercator tiles of zoom + 2, 64 pixels wide at it.",
-        error_messages={key: _ZOOM_MESSAGE for key in ("invalid", "min_value", "max_value", "max_string_length")},
-    )
-
-    def validate(self, attrs):
-        attrs["bbox"] = bbox = parse_bbox(attrs["bbox"])
-        width, height = selectors.cluster_cell_size(attrs["zoom"])
-        cells = ((bbox[2] - bbox[0]) / width) * ((bbox[3] - bbox[1]) / height)
-        if cells > settings.REPORTS_CLUSTERS_MAX_CELLS:
-            raise serializers.ValidationError(
-                {"bbox": [_("This area is too large for zoom %(zoom)s: zoom out or ask for a smaller area.") % attrs]}
-            )
-        return attrs
+class ClusterQuery(MapViewQuery, PublicListQuery):
+    def max_cells(self) -> int:
+        return settings.REPORTS_CLUSTERS_MAX_CELLS
 
 
 # --- Response shape, for the schema only: the view builds the JSON directly (thousands of cells, no overhead) ---

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from geo_meldpunt.core.geo import WGS84, make_point
+from geo_meldpunt.stats.grid import cells_covering
 
 
 class CoordinateField(serializers.FloatField):
@@ -133,3 +134,33 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float]:
     if maxlon - minlon >= 180 or maxlat - minlat >= 180:
         raise serializers.ValidationError({"bbox": [_("Ask for a smaller area: less than 180 degrees across.")]})
     return values
+
+
+ZOOM_MESSAGE = gettext_lazy("Give zoom as a whole number from 0 to 22.")
+
+
+class MapViewQuery(serializers.Serializer):
+    """A map's view, for reads per grid cell (the public clusters, the planners' heat cells): bbox and zoom.
+
+    Refused when the view covers more cells of its zoom's grid (stats.grid) than `max_cells()` allows.
+    """
+
+    bbox = serializers.CharField(help_text="minlon,minlat,maxlon,maxlat (WGS84 degrees): the map's visible area.")
+    zoom = serializers.IntegerField(
+        min_value=0,
+        max_value=22,
+        help_text="The map's zoom level; cells are Web Mercator tiles of zoom + 2, 64 pixels wide at it.",
+        error_messages={key: ZOOM_MESSAGE for key in ("invalid", "min_value", "max_value", "max_string_length")},
+    )
+
+    def max_cells(self) -> int:
+        raise NotImplementedError
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        attrs["bbox"] = parse_bbox(attrs["bbox"])
+        if cells_covering(attrs["bbox"], attrs["zoom"]) > self.max_cells():
+            raise serializers.ValidationError(
+                {"bbox": [_("This area is too large for zoom %(zoom)s: zoom out or ask for a smaller area.") % attrs]}
+            )
+        return attrs

@@ -30,12 +30,11 @@ from geo_meldpunt.reports.choices import Kind
 from geo_meldpunt.staff import roles
 from geo_meldpunt.stats import heat
 
-from .fields import parse_bbox
+from .fields import ZOOM_MESSAGE, MapViewQuery
 
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 CELL_DECIMALS = 7
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_ZOOM_MESSAGE = gettext_lazy("Give zoom as a whole number from 0 to 22.")
 
 
 class CanSeeStatistics(BasePermission):
@@ -132,23 +131,9 @@ class HeatFilterQuery(serializers.Serializer):
         )
 
 
-class HeatCellsQuery(HeatFilterQuery):
-    bbox = serializers.CharField(help_text="minlon,minlat,maxlon,maxlat (WGS84 degrees): the map's visible area.")
-    zoom = serializers.IntegerField(
-        min_value=0,
-        max_value=22,
-        help_text="The map's zoom level: it chooses the grid (cells about 64 pixels wide: tiles of zoom + 2).",
-        error_messages={key: _ZOOM_MESSAGE for key in ("invalid", "min_value", "max_value", "max_string_length")},
-    )
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        attrs["bbox"] = parse_bbox(attrs["bbox"])
-        if heat.cells_in(attrs["bbox"], attrs["zoom"]) > settings.STATS_HEAT_MAX_CELLS:
-            raise serializers.ValidationError(
-                {"bbox": [_("This area is too large for zoom %(zoom)s: zoom out or ask for a smaller area.") % attrs]}
-            )
-        return attrs
+class HeatCellsQuery(MapViewQuery, HeatFilterQuery):
+    def max_cells(self) -> int:
+        return settings.STATS_HEAT_MAX_CELLS
 
 
 def cell_collection(result: heat.HeatCells, *, zoom: int, places: list[str]) -> dict:
@@ -270,7 +255,7 @@ class HeatTileApi(APIView):
     def get(self, request, z: int, x: int, y: int):
         errors: dict[str, list] = {}
         if not 0 <= z <= 22:
-            errors["z"] = [_ZOOM_MESSAGE]
+            errors["z"] = [ZOOM_MESSAGE]
         else:
             message = _("Give a tile number from 0 to %(last)s at zoom %(zoom)s.") % {"last": 2**z - 1, "zoom": z}
             for name, value in (("x", x), ("y", y)):

@@ -73,6 +73,12 @@ def cell_range(bbox: tuple[float, float, float, float], grid: int) -> tuple[int,
     return cell_x(minlon, grid), cell_y(maxlat, grid), cell_x(maxlon, grid), cell_y(minlat, grid)
 
 
+def cells_covering(bbox: tuple[float, float, float, float], zoom: int) -> int:
+    """How many cells a map at `zoom` shows for `bbox` (to refuse areas too large for one answer)."""
+    x0, y0, x1, y1 = cell_range(bbox, grid_for_zoom(zoom).grid)
+    return (x1 - x0 + 1) * (y1 - y0 + 1)
+
+
 def cell_size_degrees(zoom: int, lat: float) -> tuple[float, float]:
     """(width, height) in degrees of the cells a map at `zoom` shows, at latitude `lat` (heights vary with it)."""
     grid = zoom + CELL_GRID_OFFSET

@@ -24,7 +24,7 @@ from geo_meldpunt.core.geo import WGS84
 from geo_meldpunt.reports.models import Category
 
 from . import cells as stored
-from .grid import cell_bounds, cell_range, grid_for_zoom
+from .grid import cell_bounds, grid_for_zoom
 from .models import StatusGroup
 
 # Half the circumference of the sphere Web Mercator projects on: a tile of zoom z is 2 * HALF_WORLD / 2**z wide.
@@ -62,12 +62,6 @@ class HeatCells:
     weight: str
     cells: list[stored.Cell] = field(default_factory=list)
     breaks: list[int] = field(default_factory=list)
-
-
-def cells_in(bbox: tuple[float, float, float, float], zoom: int) -> int:
-    """How many cells of `zoom`'s grid a request for `bbox` covers (to refuse areas too large for one answer)."""
-    x0, y0, x1, y1 = cell_range(bbox, grid_for_zoom(zoom).grid)
-    return (x1 - x0 + 1) * (y1 - y0 + 1)
 
 
 def _read(
