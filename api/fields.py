@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 from django.contrib.gis.geos import Point
@@ -13,6 +12,8 @@ from rest_framework import serializers
 
 from geo_meldpunt.core.geo import WGS84, make_point
 from geo_meldpunt.stats.grid import cells_covering
+
+from .parsers import json_loads_bounded
 
 
 class CoordinateField(serializers.FloatField):
@@ -68,8 +69,8 @@ class PointLocationField(serializers.Field):
     def to_internal_value(self, data):
         if isinstance(data, str):
             try:
-                data = json.loads(data)
-            except ValueError:
+                data = json_loads_bounded(data)
+            except ValueError:  # JsonTooDeep included: `[` nested thousands deep is not a point either
                 self.fail("invalid")
         if not isinstance(data, dict) or data.get("type") != "Point":
             self.fail("invalid")

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,6 +21,7 @@ from . import idempotency
 from . import serializers as s
 from .fields import parse_bbox
 from .pagination import KeysetGeoJsonPagination
+from .parsers import BoundedJSONParser
 
 
 class CategoryListApi(generics.ListAPIView):
@@ -44,7 +45,7 @@ class ComplimentDepartmentListApi(generics.ListAPIView):
 class ReportListCreateApi(generics.GenericAPIView):
     """GET: public reports as GeoJSON. POST: file a new report (JSON or multipart with photos)."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     pagination_class = KeysetGeoJsonPagination
     serializer_class = s.PublicMapReportFeature
 

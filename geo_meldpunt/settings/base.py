@@ -138,7 +138,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "api.parsers.BoundedJSONParser",  # deeply nested JSON is a 400, not a RecursionError
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],

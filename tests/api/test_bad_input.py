@@ -520,3 +520,47 @@ def test_drf_messages_its_own_catalogue_lacks_are_dutch_too(api_client, category
         URL, valid(category, description=["not", "text"]), format="json", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert assert_field_error(english, "description") == ["Not a valid string."]
+
+
+# --- Deeply nested JSON: a 400 saying so, on every endpoint that reads a JSON body --------------------------------
+
+
+@pytest.mark.parametrize("body", ["[" * 2000, "[" * 2000 + "]" * 2000, '{"a":' * 2000 + "1" + "}" * 2000])
+def test_deeply_nested_json_is_a_400_on_the_report_endpoint(api_client, category, body):
+    before = row_counts()
+    response = api_client.post(URL, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "te diep genest" in response.json()["detail"]
+    assert row_counts() == before
+
+
+def test_nested_json_in_english(api_client):
+    response = api_client.post(
+        URL, data="[" * 2000 + "]" * 2000, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The JSON is nested too deeply (at most 20 levels)."
+
+
+def test_json_nested_less_than_the_recursion_limit_but_too_deep_for_the_api_is_refused(api_client, category):
+    body = json.dumps(valid(category, location=json.loads("[" * 500 + "]" * 500)))
+    response = api_client.post(URL, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "te diep genest" in response.json()["detail"]
+
+
+def test_deeply_nested_json_is_a_400_on_follow(api_client):
+    report = ReportFactory(status=Status.IN_BEHANDELING)
+    response = api_client.post(
+        f"/api/v1/reports/{report.reference}/follow/", data="[" * 2000, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "te diep genest" in response.json()["detail"]
+    assert not Follower.objects.exists()
+
+
+def test_a_deeply_nested_location_in_a_form_is_a_field_error(api_client, category):
+    data = valid(category, lat=DROP, lon=DROP, location="[" * 5000)
+    response = api_client.post(URL, data=data, format="multipart")
+    assert response.status_code == 400
+    assert "location" in response.json()
