@@ -64,6 +64,12 @@ SOLVED_STATUSES = (Status.BEANTWOORD, Status.AFGESLOTEN)
 # Every status the public map can show (a solved report only for a while): the predicate of the partial index
 # that holds the public list's order.
 MAP_STATUSES = (*OPEN_STATUSES, *SOLVED_STATUSES)
+# Kinds anyone may see (in a public category): on the public map, its list and clusters, as duplicate candidates, to
+# follow by reference, in open data. A melding is about the public space and a suggestie an idea for it; a klacht is
+# about the city's service or conduct (often about people) and a compliment about its staff: neither is ever public,
+# whatever its category. The stats cells hold the same rule in SQL (stats_kind_public, stats migration
+# 0002_mapcell_public_kinds; tests/stats/test_cells.py checks they agree).
+PUBLIC_KINDS = (Kind.MELDING, Kind.SUGGESTIE)
 # The city owes an answer and its clock runs. Not while waiting for the reporter (the clock is paused), not once
 # forwarded to an external body (the reporter was told who took over), not once answered or closed.
 ANSWER_CLOCK_STATUSES = (Status.NIEUW, Status.ONTVANGEN, Status.IN_BEHANDELING, Status.HEROPEND)

@@ -23,7 +23,7 @@ from django.db.models.functions import Cast
 
 from . import permissions
 from .models import OPEN_STATUSES, Category, Report
-from .selectors.public import PUBLIC_REPORT_FIELDS
+from .selectors.public import PUBLIC_REPORT_FIELDS, PUBLIC_VISIBLE
 
 # What the back office's list of candidates shows of each (no personal data is needed to choose a merge target).
 CANDIDATE_FIELDS = (
@@ -57,9 +57,10 @@ def _candidates(*, point: Point, category: Category, among: QuerySet[Report]) ->
 
 def duplicate_candidates(*, point: Point, category: Category, limit: int | None = None) -> QuerySet[Report]:
     """The open reports a new report of `category` at `point` probably duplicates, for public outputs (no
-    personal data read). At most `limit`, by default REPORTS_DUPLICATES_LIMIT."""
+    personal data read): only reports anyone may see (PUBLIC_VISIBLE: never a klacht or a compliment, nothing in a
+    category kept off the public map). At most `limit`, by default REPORTS_DUPLICATES_LIMIT."""
     return (
-        _candidates(point=point, category=category, among=Report.objects.all())
+        _candidates(point=point, category=category, among=Report.objects.filter(PUBLIC_VISIBLE))
         .select_related("category", "department")
         .only(*PUBLIC_REPORT_FIELDS)[: limit or settings.REPORTS_DUPLICATES_LIMIT]
     )

@@ -137,7 +137,7 @@ def public_map_cells(
     status_groups: list[str] | None = None,
 ) -> list[Cell]:
     """What the public map shows per cell at `zoom` (grid = zoom + 2): the reports of reports.selectors.public_reports
-    (located, in a public category, open or solved in the last MAPS_RECENTLY_SOLVED_DAYS), live.
+    (located, of a public kind in a public category, open or solved in the last MAPS_RECENTLY_SOLVED_DAYS), live.
 
     `category_slug` takes the category and its children; `status_groups` is a subset of (open, solved). Cells that
     overlap `bbox` are counted whole. Reads stats_mapcell, then subtracts the solved reports that aged past the
@@ -185,7 +185,7 @@ def public_map_cells(
             FROM reports_report r
             WHERE 'solved' = ANY(%(groups)s) AND r.status = ANY(%(solved)s)
               AND r.updated_at >= (SELECT solved_since FROM stats_cellstate WHERE id = 1)
-              AND r.updated_at < %(since)s AND r.point IS NOT NULL
+              AND r.updated_at < %(since)s AND r.point IS NOT NULL AND stats_kind_public(r.kind)
         ),
         cells AS (
             SELECT m.ix >> %(shift)s AS x, m.iy >> %(shift)s AS y, m.n, m.lon_sum, m.lat_sum

@@ -38,8 +38,9 @@ _FRESH_MAP = """
     FROM (SELECT r.category_id, c.is_public, stats_status_group(r.status) AS status_group,
                  ST_X(geometry(r.point)) AS lon, ST_Y(geometry(r.point)) AS lat
           FROM reports_report r JOIN reports_category c ON c.id = r.category_id, stats_cellstate s
-          WHERE s.id = 1 AND r.point IS NOT NULL AND (stats_status_group(r.status) = 'open'
-                OR (stats_status_group(r.status) = 'solved' AND r.updated_at >= s.solved_since))) d
+          WHERE s.id = 1 AND r.point IS NOT NULL AND stats_kind_public(r.kind)
+            AND (stats_status_group(r.status) = 'open'
+                 OR (stats_status_group(r.status) = 'solved' AND r.updated_at >= s.solved_since))) d
     CROSS JOIN LATERAL (SELECT d.category_id UNION ALL SELECT 0 WHERE d.is_public) AS k(category_id)
     CROSS JOIN unnest((SELECT grids FROM stats_cellstate WHERE id = 1)) AS g
     GROUP BY 1, 2, 3, 4, 5

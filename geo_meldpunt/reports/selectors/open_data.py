@@ -1,10 +1,11 @@
-"""Open data: every report in a public category, anonymised, read in constant memory (docs/open-data.md).
+"""Open data: every report anyone may see (a public kind in a public category), anonymised, read in constant memory (docs/open-data.md).
 
 What leaves: dates (local days, no times), kind, category, department, channel, status and the place snapped to
 a metric grid of at least OPEN_DATA_MIN_GRID_M metres. What never leaves: the description, the address, the
 reporter's name, e-mail and phone, the answer, photos, references and tracking tokens (a reference would tie a
-row to the exact place the public map shows while a report is open), and any report in a category that is not
-public (service complaints, police matters, compliments).
+row to the exact place the public map shows while a report is open), any report in a category that is not
+public (service complaints, police matters, compliments) and any klacht or compliment, whatever its category
+(choices.PUBLIC_KINDS, the rule of selectors.public.PUBLIC_VISIBLE).
 
 One query read through a server-side cursor inside a transaction (so PostgreSQL streams it rather than
 materialising it, as a cursor WITH HOLD would), in created_at order on the created_at index: a million rows pass
@@ -18,6 +19,8 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connection, transaction
+
+from ..choices import PUBLIC_KINDS
 
 # The coarsest anonymisation the city may choose is its own; the finest is this.
 OPEN_DATA_MIN_GRID_M = 25
@@ -57,7 +60,7 @@ JOIN zones_department d ON d.id = r.department_id
 CROSS JOIN LATERAL (
     SELECT ST_SnapToGrid(ST_Transform(r.point::geometry, %(srid)s), %(grid)s) AS cell
 ) g
-WHERE c.is_public
+WHERE c.is_public AND r.kind = ANY(%(public_kinds)s)
 """
 
 
@@ -69,7 +72,7 @@ def open_data_grid_m() -> int:
 def open_data_reports(
     *, created_from: dt.date | None = None, created_to: dt.date | None = None
 ) -> Iterator[list[tuple]]:
-    """Anonymised reports in public categories, oldest first, in chunks of rows (OPEN_DATA_COLUMNS, in order).
+    """Anonymised reports anyone may see (public kinds in public categories), oldest first, in chunks of rows (OPEN_DATA_COLUMNS, in order).
 
     `created_from` and `created_to` are local days, both included. Lazy: nothing is read before the first chunk
     is asked for, and the transaction and cursor stay open until the last one has been taken (or the iterator is
@@ -79,6 +82,7 @@ def open_data_reports(
         "tz": settings.TIME_ZONE,
         "srid": settings.OPEN_DATA_GRID_SRID,
         "grid": open_data_grid_m(),
+        "public_kinds": [str(kind) for kind in PUBLIC_KINDS],
     }
     sql = _SELECT
     # Bounds as instants (local midnight), so that the created_at index serves them.

@@ -15,7 +15,13 @@ from django.utils import timezone
 from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.zones.models import Department
 
+from ..choices import PUBLIC_KINDS
 from ..models import MAP_STATUSES, OPEN_STATUSES, SOLVED_STATUSES, AnswerTemplate, Category, Report, ReportPhoto
+
+# The one rule of what anyone may see of a report: a kind meant to be public (choices.PUBLIC_KINDS: never a klacht or
+# a compliment) in a category shown on the public map. Every public read filters on it; the stats cells and the open
+# data export (SQL) spell it as c.is_public AND stats_kind_public(r.kind).
+PUBLIC_VISIBLE = Q(category__is_public=True, kind__in=PUBLIC_KINDS)
 
 # What public outputs read of a report and its relations; fetching every column costs ~16% on dense spots.
 PUBLIC_REPORT_FIELDS = (
@@ -31,7 +37,7 @@ def public_reports(
     statuses: list[str] | None = None,
     after: tuple[dt.datetime, int] | None = None,
 ) -> QuerySet[Report]:
-    """Reports anyone may see: located, in a public category, open or solved recently; newest first.
+    """Reports anyone may see (PUBLIC_VISIBLE): located, open or solved recently; newest first.
 
     Merged and inadmissible reports never show; a solved report shows for MAPS_RECENTLY_SOLVED_DAYS after its
     last change, so the map tells what is going on now rather than years of closed cases.
@@ -43,7 +49,7 @@ def public_reports(
     qs = (
         # status IN MAP_STATUSES is implied by the next filter, but PostgreSQL cannot prove that an OR of IN
         # lists implies the predicate of the partial index report_public_recent; said plainly, it can.
-        Report.objects.filter(category__is_public=True, point__isnull=False, status__in=MAP_STATUSES)
+        Report.objects.filter(PUBLIC_VISIBLE, point__isnull=False, status__in=MAP_STATUSES)
         .filter(Q(status__in=OPEN_STATUSES) | Q(status__in=SOLVED_STATUSES, updated_at__gte=solved_since))
         .select_related("category", "category__parent", "department")
         # One query for every page: only photos of categories whose photos may be shown publicly.
@@ -74,10 +80,10 @@ def report_by_token(*, token: str) -> Report | None:
 
 
 def public_report_by_reference(*, reference: str) -> Report | None:
-    """A report anyone may follow by its reference: in a public category. None when there is none."""
+    """A report anyone may follow by its reference: one anyone may see (PUBLIC_VISIBLE). None when there is none."""
     if not lookup_value_ok(reference):
         return None
-    return Report.objects.filter(reference=reference, category__is_public=True).first()
+    return Report.objects.filter(PUBLIC_VISIBLE, reference=reference).first()
 
 
 def report_public_history(report: Report):
