@@ -13,7 +13,7 @@ from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.notifications.contexts import tracking_url
 from geo_meldpunt.reports.models import Category, Channel, Kind, Report, ReportEvent, Status
-from geo_meldpunt.reports.photos import photo_prepare
+from geo_meldpunt.reports.photos import PhotoBudget, photo_prepare
 from geo_meldpunt.zones.models import Department
 
 from .fields import LatField, LonField, PointLocationField, point_from
@@ -134,10 +134,10 @@ class ReportCreateInput(serializers.Serializer):
     )
 
     def validate_photos(self, files):
-        prepared = []
+        prepared, budget = [], PhotoBudget()  # one budget of decoded pixels for all photos of the request
         for upload in files:
             try:
-                prepared.append(photo_prepare(upload))
+                prepared.append(photo_prepare(upload, budget=budget))
             except ApplicationError as error:
                 raise serializers.ValidationError(error.message) from None
         return prepared

@@ -235,6 +235,12 @@ REPORTS_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 REPORTS_PHOTO_MAX_COUNT = 5
 # Longest side of a stored photo (pixels); larger photos are scaled down.
 REPORTS_PHOTO_MAX_SIDE = 2560
+# Bounds on the work one request's photos cost (reports/photos.py): a JPEG is decoded at reduced size (scaled by the
+# decoder itself); PNG and WebP cannot be, and are refused above REPORTS_PHOTO_MAX_PIXELS_UNREDUCED pixels (16 MP: a
+# screenshot or a 12-16 MP phone photo saved as PNG fits; 60 MP of PNG decode to 180 MB). The pixels decoded for
+# all photos of one request together stay under REPORTS_PHOTO_REQUEST_MAX_PIXELS (five 16 MP phone photos fit).
+REPORTS_PHOTO_MAX_PIXELS_UNREDUCED = int(env("MELDPUNT_PHOTO_MAX_PIXELS_UNREDUCED", "16000000"))
+REPORTS_PHOTO_REQUEST_MAX_PIXELS = int(env("MELDPUNT_PHOTO_REQUEST_MAX_PIXELS", "100000000"))
 # Longest accepted description (characters).
 REPORTS_DESCRIPTION_MAX_LENGTH = 5000
 # How long the Idempotency-Key of a filed report is remembered (days): a phone that was offline for a week and

@@ -25,6 +25,7 @@ from geo_meldpunt.demo.rows import batch_draw
 from geo_meldpunt.demo.timeline import created_at
 from geo_meldpunt.demo.tunables import DEMO_BATCH_SIZE
 from geo_meldpunt.demo.world import World
+from geo_meldpunt.reports.choices import PUBLIC_KINDS
 from geo_meldpunt.reports import duplicates
 from geo_meldpunt.reports.models import OPEN_STATUSES, Category, Report
 from geo_meldpunt.staff.groups import COORDINATOR
@@ -84,10 +85,12 @@ def report_index_scans(queryset) -> list[dict]:
 
 
 def reference_answer(point: Point, category: Category) -> list[str]:
-    """The rule spelt the simplest way, whatever its plan: open reports of the category within the radius."""
+    """The rule spelt the simplest way, whatever its plan: open reports of the category within the radius, of a
+    kind anyone may see."""
     return list(
         Report.objects.filter(
             category=category,
+            kind__in=PUBLIC_KINDS,
             status__in=OPEN_STATUSES,
             point__dwithin=(point, D(m=duplicates.duplicate_radius_m(category))),
         )

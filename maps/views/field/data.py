@@ -19,7 +19,7 @@ from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.reports import permissions, selectors, services
 from geo_meldpunt.reports.models import Report
-from geo_meldpunt.reports.photos import photo_prepare
+from geo_meldpunt.reports.photos import PhotoBudget, photo_prepare
 
 from .access import field_json_access
 
@@ -44,10 +44,10 @@ class PhotosField(forms.FileField):
             raise forms.ValidationError(
                 _("Add at most %(max)s photos at once.") % {"max": settings.REPORTS_PHOTO_MAX_COUNT}
             )
-        prepared, errors = [], []
+        prepared, errors, budget = [], [], PhotoBudget()  # one budget of decoded pixels for the request
         for upload in uploads:
             try:
-                prepared.append(photo_prepare(upload))
+                prepared.append(photo_prepare(upload, budget=budget))
             except ApplicationError as error:
                 errors.append(error.message)
         if errors:
