@@ -95,9 +95,7 @@ def test_a_solved_klacht_that_aged_off_the_map_takes_nothing_away(api_client, ca
 
 
 def test_duplicate_candidates_are_never_a_klacht_or_a_compliment(api_client, category, reports):
-    response = api_client.get(
-        "/api/v1/reports/nearby/", {"lat": ORIGIN.y, "lon": ORIGIN.x, "category": category.slug}
-    )
+    response = api_client.get("/api/v1/reports/nearby/", {"lat": ORIGIN.y, "lon": ORIGIN.x, "category": category.slug})
     assert response.status_code == 200
     assert {f["properties"]["reference"] for f in response.json()["features"]} == public_references(reports)
 

@@ -92,7 +92,9 @@ def gunicorn(tmp_path: Path, *, workers: int = 2, env: dict | None = None):
     }
     command = [str(GUNICORN), "geo_meldpunt.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=environment, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=environment, stdout=out, stderr=subprocess.STDOUT
+        )
     server = Server(url=f"http://127.0.0.1:{port}", process=process, log=log)
     try:
         deadline = time.monotonic() + 60

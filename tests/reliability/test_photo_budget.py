@@ -9,7 +9,6 @@ are still accepted, by the same server.
 
 import json
 import threading
-import time
 
 import pytest
 
@@ -49,25 +48,22 @@ def test_photo_bombs_are_refused_quickly_while_a_parallel_get_stays_fast(tmp_pat
         def keep_getting():
             while not stop.is_set():
                 answer = request(f"{server.url}/api/v1/reports/?page_size=5")
-                assert answer.status == 200
-                gets.append(answer.seconds)
+                gets.append(answer.seconds if answer.status == 200 else float("inf"))  # a failed GET fails below
 
         getter = threading.Thread(target=keep_getting)
         getter.start()
-        answers = []
+        answers: list = []  # list.append is atomic: the threads share it
         try:
             for _ in range(ROUNDS):
-                results: list = [None] * 3
                 threads = [
-                    threading.Thread(target=lambda i=i, body=body: results.__setitem__(
-                        i, request(f"{server.url}/api/v1/reports/", data=body[0], headers=body[1])))
-                    for i, body in enumerate((pngs, pngs, bomb))
+                    threading.Thread(target=lambda body=body: answers.append(
+                        request(f"{server.url}/api/v1/reports/", data=body[0], headers=body[1])))
+                    for body in (pngs, pngs, bomb)
                 ]  # fmt: skip
                 for thread in threads:
                     thread.start()
                 for thread in threads:
                     thread.join()
-                answers.extend(results)
         finally:
             stop.set()
             getter.join()

@@ -25,8 +25,8 @@ from geo_meldpunt.demo.rows import batch_draw
 from geo_meldpunt.demo.timeline import created_at
 from geo_meldpunt.demo.tunables import DEMO_BATCH_SIZE
 from geo_meldpunt.demo.world import World
-from geo_meldpunt.reports.choices import PUBLIC_KINDS
 from geo_meldpunt.reports import duplicates
+from geo_meldpunt.reports.choices import PUBLIC_KINDS
 from geo_meldpunt.reports.models import OPEN_STATUSES, Category, Report
 from geo_meldpunt.staff.groups import COORDINATOR
 from tests.staff.helpers import staff_user

@@ -1,4 +1,5 @@
-"""Open data: every report anyone may see (a public kind in a public category), anonymised, read in constant memory (docs/open-data.md).
+"""Open data: every report anyone may see (a public kind in a public category), anonymised, read in constant memory
+(docs/open-data.md).
 
 What leaves: dates (local days, no times), kind, category, department, channel, status and the place snapped to
 a metric grid of at least OPEN_DATA_MIN_GRID_M metres. What never leaves: the description, the address, the
@@ -72,7 +73,8 @@ def open_data_grid_m() -> int:
 def open_data_reports(
     *, created_from: dt.date | None = None, created_to: dt.date | None = None
 ) -> Iterator[list[tuple]]:
-    """Anonymised reports anyone may see (public kinds in public categories), oldest first, in chunks of rows (OPEN_DATA_COLUMNS, in order).
+    """Anonymised reports anyone may see (public kinds in public categories), oldest first, in chunks of rows
+    (OPEN_DATA_COLUMNS, in order).
 
     `created_from` and `created_to` are local days, both included. Lazy: nothing is read before the first chunk
     is asked for, and the transaction and cursor stay open until the last one has been taken (or the iterator is
