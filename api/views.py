@@ -22,6 +22,7 @@ from . import serializers as s
 from .fields import parse_bbox
 from .pagination import KeysetGeoJsonPagination
 from .parsers import BoundedJSONParser
+from .throttling import PUBLIC_WRITE_THROTTLES
 
 
 class CategoryListApi(generics.ListAPIView):
@@ -46,6 +47,7 @@ class ReportListCreateApi(generics.GenericAPIView):
     """GET: public reports as GeoJSON. POST: file a new report (JSON or multipart with photos)."""
 
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
+    throttle_classes = PUBLIC_WRITE_THROTTLES  # POST only: reads are never limited
     pagination_class = KeysetGeoJsonPagination
     serializer_class = s.PublicMapReportFeature
 
@@ -126,6 +128,7 @@ class NearbyReportsApi(APIView):
 
 
 class FollowReportApi(APIView):
+    throttle_classes = PUBLIC_WRITE_THROTTLES
     @extend_schema(request=s.FollowInput, responses={201: None, 200: None})
     def post(self, request, reference: str):
         report = selectors.public_report_by_reference(reference=reference)

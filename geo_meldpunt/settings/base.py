@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per machine come from the environment."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",  # login lock-out (staff login and admin)
     "geo_meldpunt.core",
     "geo_meldpunt.zones",
     "geo_meldpunt.reports",
@@ -62,11 +64,19 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lock-out page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 # No page may be shown in another site's frame (clickjacking); Django's default, stated because the embed pages
 # (maps/embedding.py) are the one exception.
 X_FRAME_OPTIONS = "DENY"
+
+# django-axes checks every login against its lock-out first, then Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 ROOT_URLCONF = "geo_meldpunt.urls"
 WSGI_APPLICATION = "geo_meldpunt.wsgi.application"
@@ -143,6 +153,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # X-Forwarded-For entries DRF may trust (the same as MELDPUNT_NUM_PROXIES below).
+    "NUM_PROXIES": int(env("MELDPUNT_NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Meldpunt API",
@@ -156,6 +168,35 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {"KindEnum": "geo_meldpunt.reports.models.Kind"},
 }
+
+# --- Abuse limits (README "Limits") ---------------------------------------------------------------------------------
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none, the client is REMOTE_ADDR). With
+# one proxy (the compose file's web server) set 1: the client is the address that proxy saw.
+MELDPUNT_NUM_PROXIES = int(env("MELDPUNT_NUM_PROXIES", "0"))
+# Public writes (POST /api/v1/reports/, follow) per client address (api/throttling.py): a burst per minute and a
+# sustained rate per hour, as "number/period" (s, m, h, d). Logged-in employees are never limited. Too many: 429 with
+# Retry-After. The count lives in the cache (CACHES: Redis, shared by the web workers).
+API_THROTTLE_RATES = {
+    "public_write_burst": env("MELDPUNT_RATE_PUBLIC_WRITES_BURST", "20/min"),
+    "public_write_sustained": env("MELDPUNT_RATE_PUBLIC_WRITES_SUSTAINED", "200/hour"),
+}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("MELDPUNT_CACHE_URL", "redis://127.0.0.1:6379/1"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+# Login lock-out (django-axes) on the staff login (/behandeling/login/) and the admin: after AXES_FAILURE_LIMIT wrong
+# passwords for one user name from one address, that user name is locked from that address for AXES_COOLOFF_TIME
+# (the page says so, 429). Per user name and address: a guesser elsewhere cannot lock a handler out, and one
+# person's typos do not lock a whole office behind one address. A success resets the count.
+AXES_FAILURE_LIMIT = int(env("MELDPUNT_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env("MELDPUNT_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "geo_meldpunt.core.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "maps.views.backoffice.auth.locked_out"
 
 # --- Background work (Celery on Redis) ---------------------------------------------------------------------
 # The worker and its scheduler (beat) run beside the web server (`./dev serve`). Every task is safe to run twice:

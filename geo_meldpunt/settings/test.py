@@ -6,6 +6,8 @@ from .base import env
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits out of the way of the suite's many requests; tests/api/test_throttling.py sets its own.
+API_THROTTLE_RATES = {"public_write_burst": "100000/min", "public_write_sustained": "1000000/hour"}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 MAPS_BASE_LAYER = "none"

@@ -346,13 +346,15 @@ async function send() {
   }
   // After the buttons are enabled again: a disabled button cannot take the focus.
   if (!failure) return;
-  if (failure.kind === "invalid" && failure.body && typeof failure.body === "object") showApiErrors(failure.body);
+  // 429 (too many reports from this connection): the server's message says when to try again; the report is kept.
+  if (failure.status === 429) showSendError(failure.kind, failure.body && failure.body.detail);
+  else if (failure.kind === "invalid" && failure.body && typeof failure.body === "object") showApiErrors(failure.body);
   else showSendError(failure.kind);
 }
 
-function showSendError(kind) {
+function showSendError(kind, message) {
   byId("meld-send-error-text").textContent =
-    kind === "network" ? strings.send_failed_network : strings.send_failed_server;
+    message || (kind === "network" ? strings.send_failed_network : strings.send_failed_server);
   byId("meld-send-error-kept").textContent = strings.send_kept;
   byId("meld-send-error").hidden = false;
   byId("meld-retry").focus();
