@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports import duplicates, selectors, services
 from geo_meldpunt.reports.models import Report
+from geo_meldpunt.staff.roles import is_employee
 from geo_meldpunt.zones import routing
 from geo_meldpunt.zones.selectors import compliment_departments
 
@@ -129,6 +130,7 @@ class NearbyReportsApi(APIView):
 
 class FollowReportApi(APIView):
     throttle_classes = PUBLIC_WRITE_THROTTLES
+
     @extend_schema(request=s.FollowInput, responses={201: None, 200: None})
     def post(self, request, reference: str):
         report = selectors.public_report_by_reference(reference=reference)
@@ -136,16 +138,28 @@ class FollowReportApi(APIView):
             raise Http404(_("No public report with this reference."))
         data = s.FollowInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _follower, created = services.report_follow(
+        follower, created = services.report_follow(
             report=report,
             email=data.validated_data["email"],
             language=data.validated_data.get("language") or current_language(),
+            # An employee (the phone desk, for a caller on the line) vouches for the address; anyone else confirms
+            # it through the link mailed to it before getting any other mail.
+            confirmed=is_employee(request.user),
+        )
+        message = (
+            _("You will receive an e-mail when this report is answered.")
+            if follower.confirmed_at
+            else _(
+                "Check your mailbox: confirm your e-mail address with the link we sent you. "
+                "Then you will receive an e-mail when this report is answered."
+            )
         )
         return Response(
             {
                 "reference": report.reference,
                 "following": True,
-                "message": _("You will receive an e-mail when this report is answered."),
+                "confirmed": bool(follower.confirmed_at),
+                "message": message,
             },
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )

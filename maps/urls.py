@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import desk, embed, public, report
+from .views import desk, embed, follow, public, report
 from .views.backoffice import auth as backoffice_auth
 from .views.backoffice import detail as backoffice_detail
 from .views.backoffice import lists as backoffice_lists
@@ -68,6 +68,7 @@ urlpatterns = [
     path("meld/", report.meld, name="meld"),
     path("kaart/", public.kaart, name="kaart"),
     path("volg/<str:token>/", public.track, name="track"),
+    path("volgen/bevestigen/<str:token>/", follow.follow_confirm, name="follow-confirm"),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the chosen language is kept in a cookie
     path("behandeling/", include((backoffice_patterns, "backoffice"))),
     path("veld/", include((field_patterns, "field"))),

@@ -13,7 +13,9 @@ Who gets what:
   already (`passed_on`): one whose department is known is passed on in the same transaction (doorgegeven, below).
 - doorverwezen: the reporter is told which external body took it over.
 - wacht_op_melder: the reporter is told what is needed (the step's note).
-- beantwoord: the answer to the reporter and to every follower (each in their own language). The satisfaction
+- a new follower: only the request to confirm their address (follow_confirmation_notify); nothing else until they
+  have confirmed it.
+- beantwoord: the answer to the reporter and to every confirmed follower (each in their own language). The satisfaction
   question that follows is a step of report_transition (feedback.services.survey_create queues its own e-mail).
 - niet_ontvankelijk: the reporter is told that the city cannot handle it, and why (the step's note, which the
   workflow requires). Not for a compliment: declaring one inadmissible sends nothing.
@@ -27,12 +29,32 @@ coordinator read NOTIFICATIONS_STAFF_LANGUAGE.
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 
 from geo_meldpunt.reports.choices import STAFF_REPORTER_CHANNELS
 from geo_meldpunt.reports.models import Kind, Status
 
+from .contexts import public_url
 from .models import OutgoingEmail, TemplateKey
-from .outbox import report_email_queue
+from .outbox import email_queue, report_email_queue
+
+
+def follow_confirmation_notify(*, follower) -> OutgoingEmail:
+    """The request to a new follower to confirm their e-mail address: a link, the report's reference and category,
+    nothing of the report's reporter or text (anyone may have typed this address). Once per follower."""
+    report = follower.report
+    return email_queue(
+        key=TemplateKey.FOLLOW_CONFIRMATION,
+        to=follower.email,
+        language=follower.language,
+        context={
+            "reference": report.reference,
+            "category": report.category.localized_name(follower.language),
+            "confirm_url": public_url(reverse("follow-confirm", kwargs={"token": follower.token})),
+        },
+        report=report,
+        dedupe_key=f"{TemplateKey.FOLLOW_CONFIRMATION}:{follower.pk}",
+    )
 
 
 def report_created_notify(*, report) -> list[OutgoingEmail]:
@@ -91,7 +113,9 @@ def _answer(*, report, answer: str, dedupe: str) -> list[OutgoingEmail]:
     if report.reporter_email:
         emails.append(_to_reporter(report, TemplateKey.ANSWER, dedupe=dedupe, extra={"answer": answer}))
     reporter = report.reporter_email.strip().lower()
-    for follower in report.followers.exclude(email__iexact=reporter).order_by("id"):
+    # Only followers who confirmed their address: anyone can type anyone's address.
+    followers = report.followers.filter(confirmed_at__isnull=False).exclude(email__iexact=reporter)
+    for follower in followers.order_by("id"):
         emails.append(
             report_email_queue(
                 key=TemplateKey.ANSWER_FOLLOWER,

@@ -24,6 +24,7 @@ class TemplateKey(models.TextChoices):
     COMPLIMENT_FORWARD = "compliment_forward", _("compliment forwarded to the department")
     DEPARTMENT_DIGEST = "department_digest", _("daily digest of overdue reports (department)")
     COORDINATOR_BREACHES = "coordinator_breaches", _("daily list of deadline breaches (coordinator)")
+    FOLLOW_CONFIRMATION = "follow_confirmation", _("confirming a follower's e-mail address")
 
 
 class EmailTemplate(models.Model):

@@ -266,13 +266,24 @@ class ReportPhoto(models.Model):
         ordering = ["id"]
 
 
+def follower_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class Follower(models.Model):
-    """Someone who has the same problem and wants to hear its outcome instead of filing a duplicate."""
+    """Someone who has the same problem and wants to hear its outcome instead of filing a duplicate.
+
+    A follower gets mail only once `confirmed_at` is set: anyone can type any address, so the address's owner first
+    confirms through the link mailed to it (`token`). Addresses the meldpunt already mails, or that an employee
+    gives as their own, are confirmed at once (reports.services.merge).
+    """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="followers")
     email = models.EmailField()
     language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="nl")
     created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(max_length=40, unique=True, default=follower_token, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "email"], name="follower_unique_email")]

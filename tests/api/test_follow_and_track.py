@@ -3,7 +3,10 @@
 import pytest
 
 from geo_meldpunt.reports.models import Follower, ReportEvent, Status
+from geo_meldpunt.notifications.models import TemplateKey
+from geo_meldpunt.staff.groups import PHONE_DESK
 from tests.factories import CategoryFactory, ReportFactory, image_bytes, upload
+from tests.staff.helpers import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +35,30 @@ def test_following_a_report_is_201_and_records_the_follower(api_client):
     follower = Follower.objects.get(report=report)
     assert follower.email == "buur@example.org"
     assert follower.language == "nl"
+
+
+def test_a_new_follower_is_asked_to_confirm_the_address_first(api_client):
+    report = ReportFactory()
+
+    body = api_client.post(follow_url(report), {"email": "buur@example.org"}, format="json").json()
+
+    assert body["confirmed"] is False
+    assert body["message"].startswith("Kijk in uw mailbox: bevestig uw e-mailadres")
+    follower = Follower.objects.get(report=report)
+    assert follower.confirmed_at is None
+    (email,) = report.emails.filter(template_key=TemplateKey.FOLLOW_CONFIRMATION)
+    assert email.to == "buur@example.org" and follower.token in email.body
+
+
+def test_a_follower_entered_by_the_phone_desk_is_confirmed_at_once(api_client):
+    report = ReportFactory()
+    api_client.force_login(staff_user(PHONE_DESK))
+
+    body = api_client.post(follow_url(report), {"email": "beller@example.org"}, format="json").json()
+
+    assert body["confirmed"] is True
+    assert Follower.objects.get(report=report).confirmed_at is not None
+    assert not report.emails.filter(template_key=TemplateKey.FOLLOW_CONFIRMATION).exists()
 
 
 def test_following_twice_is_200_and_keeps_one_follower(api_client):

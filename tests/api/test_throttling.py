@@ -104,4 +104,3 @@ def test_following_is_limited_too(api_client, body):
     answers = [api_client.post(url, {"email": f"buur{i}@example.org"}, format="json") for i in range(4)]
     assert [a.status_code for a in answers] == [201, 201, 201, 429]
     assert answers[-1].has_header("Retry-After")
-

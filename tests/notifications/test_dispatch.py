@@ -8,7 +8,7 @@ from geo_meldpunt.feedback.models import SatisfactionSurvey
 from geo_meldpunt.feedback.selectors import department_compliments
 from geo_meldpunt.notifications.models import OutgoingEmail, TemplateKey
 from geo_meldpunt.reports.models import Follower, Kind, Status
-from geo_meldpunt.reports.services import report_follow, report_transition
+from geo_meldpunt.reports.services import follower_confirm, report_follow, report_transition
 from geo_meldpunt.staff.groups import COORDINATOR
 from tests.factories import DepartmentFactory
 from tests.notifications.helpers import emails, new_report, send_queued, transition
@@ -167,7 +167,7 @@ def refuse(report, reason: str) -> None:
 @pytest.mark.parametrize("language", ["nl", "fr", "en", "de"])
 def test_not_admissible_tells_the_reporter_why_in_their_language(language):
     report = new_report(language=language)
-    report_follow(report=report, email="buur@example.org", language="nl")
+    report_follow(report=report, email="buur@example.org", language="nl", confirmed=True)
     reason = "Dit is privaat terrein: zie https://www.oostende.be/eigendom & bel de eigenaar."
     refuse(report, reason)
 
@@ -186,7 +186,7 @@ def test_not_admissible_tells_the_reporter_why_in_their_language(language):
 
 def test_not_admissible_without_an_e_mail_address_sends_nothing():
     report = new_report(reporter_email="")
-    report_follow(report=report, email="buur@example.org", language="nl")
+    report_follow(report=report, email="buur@example.org", language="nl", confirmed=True)
     refuse(report, "Dit is privaat terrein.")
     assert emails(report) == []
 
@@ -201,9 +201,9 @@ def test_a_compliment_declared_inadmissible_sends_nothing_more():
 
 def test_the_answer_reaches_the_reporter_and_every_follower_in_their_language():
     report = new_report(language="nl")
-    report_follow(report=report, email="buur@example.org", language="de")
-    report_follow(report=report, email="voisin@example.org", language="fr")
-    report_follow(report=report, email="MELDER@example.org", language="en")  # the reporter: one answer only
+    report_follow(report=report, email="buur@example.org", language="de", confirmed=True)
+    report_follow(report=report, email="voisin@example.org", language="fr", confirmed=True)
+    report_follow(report=report, email="MELDER@example.org", language="en", confirmed=True)  # the reporter: one answer
 
     transition(report, Status.BEANTWOORD, note="De tegel is vandaag vastgelegd.")
 
@@ -222,6 +222,36 @@ def test_the_answer_reaches_the_reporter_and_every_follower_in_their_language():
     assert question.to == "melder@example.org"
     assert f"/tevredenheid/{survey.token}/" in question.body
     assert Follower.objects.filter(report=report).count() == 3
+
+
+def test_a_follower_gets_nothing_but_the_confirmation_until_they_confirm():
+    report = new_report(language="nl")
+    follower, created = report_follow(report=report, email="Buur@Example.org", language="fr")
+    assert created and follower.confirmed_at is None
+
+    (confirmation,) = emails(report, template_key=TemplateKey.FOLLOW_CONFIRMATION)
+    assert (confirmation.to, confirmation.language) == ("buur@example.org", "fr")
+    assert report.reference in confirmation.subject
+    assert f"/volgen/bevestigen/{follower.token}/" in confirmation.body
+    # Nothing of the reporter's report goes to an address anyone may have typed.
+    assert report.description not in confirmation.body and report.tracking_token not in confirmation.body
+    # Following again does not send it again.
+    report_follow(report=report, email="buur@example.org", language="fr")
+    assert len(emails(report, template_key=TemplateKey.FOLLOW_CONFIRMATION)) == 1
+
+    transition(report, Status.BEANTWOORD, note="Hersteld.")
+    assert emails(report, template_key=TemplateKey.ANSWER_FOLLOWER) == []
+
+
+def test_a_confirmed_follower_gets_the_answer():
+    report = new_report(language="nl")
+    follower, _created = report_follow(report=report, email="buur@example.org", language="fr")
+    assert follower_confirm(token=follower.token).confirmed_at is not None
+    assert follower_confirm(token="onbekend") is None
+
+    transition(report, Status.BEANTWOORD, note="Hersteld.")
+    (answer,) = emails(report, template_key=TemplateKey.ANSWER_FOLLOWER)
+    assert (answer.to, answer.language) == ("buur@example.org", "fr")
 
 
 def test_every_e_mail_is_recorded_on_the_report():

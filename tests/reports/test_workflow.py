@@ -366,6 +366,9 @@ def test_a_merge_carries_the_reporter_and_followers_to_the_surviving_report(cate
         "tweede@example.org": "fr",
         "volger@example.org": "de",
     }
+    # Confirmation carries over; the duplicate's reporter is mailed by the meldpunt already: confirmed.
+    confirmed = dict(survivor.followers.values_list("email", "confirmed_at"))
+    assert confirmed["volger@example.org"] is None and confirmed["tweede@example.org"] is not None
     event = merged.events.get(event_type=ReportEvent.Type.MERGED)
     assert event.public and survivor.reference in event.note
     survivor_event = survivor.events.get(event_type=ReportEvent.Type.MERGED)

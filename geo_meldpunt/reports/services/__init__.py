@@ -20,7 +20,7 @@ from .confirm import report_observation_add
 from .create import KINDS_NEEDING_EMAIL, KINDS_NEEDING_LOCATION, report_create, report_validate
 from .deadlines import reports_deadlines_fill
 from .imports import AlreadyImported, LegacyCase, report_import, report_import_check
-from .merge import report_follow, report_merge
+from .merge import follower_confirm, report_follow, report_merge
 from .once import idempotency_keys_purge, report_create_once
 from .surveys import report_close_after_survey, report_survey_answer, reports_close_unanswered_surveys
 from .transition import report_answer, report_note_add, report_transition
@@ -39,6 +39,7 @@ __all__ = [
     "report_close_after_survey",
     "report_create",
     "report_create_once",
+    "follower_confirm",
     "report_follow",
     "report_import",
     "report_import_check",

@@ -9,10 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import ApplicationError
+from geo_meldpunt.core.lookups import lookup_value_ok
+from geo_meldpunt.notifications import dispatch
 
 from .. import permissions
 from ..models import OPEN_STATUSES, Follower, Kind, Report, ReportEvent, Status
@@ -20,10 +22,15 @@ from .common import actor_of, version_check
 from .transition import report_transition
 
 
-def report_follow(*, report: Report, email: str, language: str = "nl") -> tuple[Follower, bool]:
+def report_follow(
+    *, report: Report, email: str, language: str = "nl", confirmed: bool = False
+) -> tuple[Follower, bool]:
     """Make `email` a follower of an open report; returns (follower, created). Following twice is harmless.
 
-    Following a merged duplicate follows the report it was merged into (`follower.report` says which).
+    Following a merged duplicate follows the report it was merged into (`follower.report` says which). A follower
+    gets mail only once the address is confirmed: a new, unconfirmed follower is sent the request to confirm it
+    (follower_confirm), and nothing else. `confirmed`: the caller vouches for the address (an employee's own
+    account address); no request is sent.
     """
     for _hop in range(5):  # a survivor may itself be merged later; a short chain, never a loop in practice
         if report.merged_into_id is None:
@@ -38,19 +45,38 @@ def report_follow(*, report: Report, email: str, language: str = "nl") -> tuple[
     email = email.strip().lower()
     existing = Follower.objects.filter(report=report, email=email).first()
     if existing:
+        if confirmed and existing.confirmed_at is None:
+            Follower.objects.filter(pk=existing.pk).update(confirmed_at=timezone.now())
+            existing.refresh_from_db()
         return existing, False
     try:
         with transaction.atomic():
-            follower = Follower.objects.create(report=report, email=email, language=language)
+            follower = Follower.objects.create(
+                report=report, email=email, language=language, confirmed_at=timezone.now() if confirmed else None
+            )
             with translation.override(settings.LANGUAGE_CODE):
                 ReportEvent.objects.create(
                     report=report,
                     event_type=ReportEvent.Type.FOLLOWED,
                     note=_("Someone else reported this too."),
                 )
+            if not confirmed:
+                dispatch.follow_confirmation_notify(follower=follower)
     except IntegrityError:  # the same person followed at the same moment from another request
         return Follower.objects.get(report=report, email=email), False
     return follower, True
+
+
+def follower_confirm(*, token: str) -> Follower | None:
+    """Confirm the follower whose link this is (the link mailed by report_follow); None for an unknown token.
+    Confirming twice is harmless: the first moment is kept."""
+    if not lookup_value_ok(token):
+        return None
+    follower = Follower.objects.select_related("report").filter(token=token).first()
+    if follower is not None and follower.confirmed_at is None:
+        Follower.objects.filter(pk=follower.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+        follower.refresh_from_db()
+    return follower
 
 
 @transaction.atomic
@@ -92,12 +118,17 @@ def report_merge(*, report: Report, into: Report, by: Any, expected_version: int
         report=duplicate, to=Status.SAMENGEVOEGD, by=by, note=note, expected_version=expected_version
     )
 
-    emails = {f.email.lower(): f.language for f in duplicate.followers.all()}
+    # Followers carry their confirmation over; the duplicate's reporter counts as confirmed: the meldpunt mails
+    # that address already (the acknowledgement of their own report).
+    emails = {f.email.lower(): (f.language, f.confirmed_at) for f in duplicate.followers.all()}
     if duplicate.reporter_email:
-        emails.setdefault(duplicate.reporter_email.strip().lower(), duplicate.language)
+        emails[duplicate.reporter_email.strip().lower()] = (duplicate.language, timezone.now())
     emails.pop(survivor.reporter_email.strip().lower(), None)  # already hears the outcome as its reporter
     Follower.objects.bulk_create(
-        [Follower(report=survivor, email=email, language=language) for email, language in sorted(emails.items())],
+        [
+            Follower(report=survivor, email=email, language=language, confirmed_at=confirmed_at)
+            for email, (language, confirmed_at) in sorted(emails.items())
+        ],
         ignore_conflicts=True,  # already following the survivor
     )
     ReportEvent.objects.create(

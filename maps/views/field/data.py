@@ -157,7 +157,10 @@ def follow(request: HttpRequest, reference: str) -> JsonResponse:
             status=400,
         )
     try:
-        follower, created = services.report_follow(report=report, email=email, language=current_language())
+        # The employee's own account address: confirmed, no request to confirm it.
+        follower, created = services.report_follow(
+            report=report, email=email, language=current_language(), confirmed=True
+        )
     except ApplicationError as error:
         return _error(error)
     return JsonResponse(

@@ -1,0 +1,24 @@
+"""Confirming a follower's e-mail address: the page the link in the confirmation mail opens.
+
+The link shows a button and the POST confirms: mail filters and virus scanners open links in mails by themselves,
+and a GET that confirmed would let them confirm an address its owner never meant to give.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from geo_meldpunt.reports import services
+from geo_meldpunt.reports.models import Follower
+
+
+@require_http_methods(["GET", "POST"])
+def follow_confirm(request, token: str):
+    if request.method == "POST":
+        follower = services.follower_confirm(token=token)
+    else:
+        follower = Follower.objects.select_related("report").filter(token=token).first() if len(token) <= 40 else None
+    if follower is None:
+        return render(request, "maps/follow_confirm.html", {"unknown": True}, status=404)
+    return render(request, "maps/follow_confirm.html", {"follower": follower, "reference": follower.report.reference})
