@@ -21,7 +21,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if isinstance(exc, Throttled) and response is not None:
         # 429 with Retry-After (DRF sets it from exc.wait); the message says when, in the request's language.
-        seconds = max(1, math.ceil(exc.wait or 60))
+        seconds = max(1, math.ceil(getattr(exc, "wait", None) or 60))
         response.data = {
             "detail": _("Too many requests from your connection. Please try again in %(seconds)d seconds.")
             % {"seconds": seconds},

@@ -2,8 +2,8 @@
 
 import pytest
 
-from geo_meldpunt.reports.models import Follower, ReportEvent, Status
 from geo_meldpunt.notifications.models import TemplateKey
+from geo_meldpunt.reports.models import Follower, ReportEvent, Status
 from geo_meldpunt.staff.groups import PHONE_DESK
 from tests.factories import CategoryFactory, ReportFactory, image_bytes, upload
 from tests.staff.helpers import staff_user

@@ -80,7 +80,7 @@ def open_data_reports(
     is asked for, and the transaction and cursor stay open until the last one has been taken (or the iterator is
     closed), so a consumer should not hold it idle for long.
     """
-    params: dict[str, str | int | dt.date] = {
+    params: dict[str, str | int | dt.date | list[str]] = {
         "tz": settings.TIME_ZONE,
         "srid": settings.OPEN_DATA_GRID_SRID,
         "grid": open_data_grid_m(),
