@@ -61,7 +61,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 @admin.register(Follower)
 class FollowerAdmin(admin.ModelAdmin):
-    list_display = ["report", "email", "language", "created_at"]
+    list_display = ["report", "email", "language", "created_at", "confirmed_at"]
     search_fields = ["report__reference", "email"]
     raw_id_fields = ["report"]
 
