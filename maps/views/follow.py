@@ -9,8 +9,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from geo_meldpunt.reports import services
-from geo_meldpunt.reports.models import Follower
+from geo_meldpunt.reports import selectors, services
 
 
 @require_http_methods(["GET", "POST"])
@@ -18,7 +17,7 @@ def follow_confirm(request, token: str):
     if request.method == "POST":
         follower = services.follower_confirm(token=token)
     else:
-        follower = Follower.objects.select_related("report").filter(token=token).first() if len(token) <= 40 else None
+        follower = selectors.follower_by_token(token=token)
     if follower is None:
         return render(request, "maps/follow_confirm.html", {"unknown": True}, status=404)
     return render(request, "maps/follow_confirm.html", {"follower": follower, "reference": follower.report.reference})

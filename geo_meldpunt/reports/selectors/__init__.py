@@ -25,8 +25,10 @@ from .field import categories_for_reporter, reports_around, reports_created_by
 from .open_data import OPEN_DATA_COLUMNS, open_data_grid_m, open_data_reports
 from .public import (
     PUBLIC_REPORT_FIELDS,
+    PUBLIC_VISIBLE,
     answer_templates,
     categories_active,
+    follower_by_token,
     public_report_by_reference,
     public_reports,
     report_by_token,
@@ -38,6 +40,8 @@ __all__ = [
     "open_data_grid_m",
     "open_data_reports",
     "PUBLIC_REPORT_FIELDS",
+    "PUBLIC_VISIBLE",
+    "follower_by_token",
     "DepartmentDigest",
     "OverdueDigest",
     "OverdueReport",

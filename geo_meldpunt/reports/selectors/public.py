@@ -16,7 +16,16 @@ from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.zones.models import Department
 
 from ..choices import PUBLIC_KINDS
-from ..models import MAP_STATUSES, OPEN_STATUSES, SOLVED_STATUSES, AnswerTemplate, Category, Report, ReportPhoto
+from ..models import (
+    MAP_STATUSES,
+    OPEN_STATUSES,
+    SOLVED_STATUSES,
+    AnswerTemplate,
+    Category,
+    Follower,
+    Report,
+    ReportPhoto,
+)
 
 # The one rule of what anyone may see of a report: a kind meant to be public (choices.PUBLIC_KINDS: never a klacht or
 # a compliment) in a category shown on the public map. Every public read filters on it; the stats cells and the open
@@ -84,6 +93,13 @@ def public_report_by_reference(*, reference: str) -> Report | None:
     if not lookup_value_ok(reference):
         return None
     return Report.objects.filter(PUBLIC_VISIBLE, reference=reference).first()
+
+
+def follower_by_token(*, token: str) -> Follower | None:
+    """The follower whose confirmation link this is (with its report), or None."""
+    if not lookup_value_ok(token):
+        return None
+    return Follower.objects.select_related("report").filter(token=token).first()
 
 
 def report_public_history(report: Report):

@@ -13,11 +13,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import ApplicationError
-from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.notifications import dispatch
 
 from .. import permissions
 from ..models import OPEN_STATUSES, Follower, Kind, Report, ReportEvent, Status
+from ..selectors.public import follower_by_token
 from .common import actor_of, version_check
 from .transition import report_transition
 
@@ -70,9 +70,7 @@ def report_follow(
 def follower_confirm(*, token: str) -> Follower | None:
     """Confirm the follower whose link this is (the link mailed by report_follow); None for an unknown token.
     Confirming twice is harmless: the first moment is kept."""
-    if not lookup_value_ok(token):
-        return None
-    follower = Follower.objects.select_related("report").filter(token=token).first()
+    follower = follower_by_token(token=token)
     if follower is not None and follower.confirmed_at is None:
         Follower.objects.filter(pk=follower.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
         follower.refresh_from_db()
