@@ -424,4 +424,6 @@ def test_old_solved_cases_do_not_light_up_on_the_public_map_on_the_day_of_import
     shown = set(public_reports().filter(channel=Channel.LEGACY).values_list("original_reference", flat=True))
 
     assert "K-2021-0001" not in shown  # closed in March 2021
-    assert "K-2021-0002" in shown  # still open: it is going on now
+    assert "K-2022-0003" in shown  # an open suggestion: it is going on now
+    # Open too, but a klacht (the card's "Soort"): a kind never shown publicly (reports.choices.PUBLIC_KINDS).
+    assert "K-2021-0002" not in shown

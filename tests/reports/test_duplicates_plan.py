@@ -85,11 +85,12 @@ def report_index_scans(queryset) -> list[dict]:
 
 
 def reference_answer(point: Point, category: Category) -> list[str]:
-    """The rule spelt the simplest way, whatever its plan: open reports of the category within the radius, of a
-    kind anyone may see."""
+    """The rule spelt the simplest way, whatever its plan: open reports of the category within the radius that
+    anyone may see (a public kind in a public category)."""
     return list(
         Report.objects.filter(
             category=category,
+            category__is_public=True,
             kind__in=PUBLIC_KINDS,
             status__in=OPEN_STATUSES,
             point__dwithin=(point, D(m=duplicates.duplicate_radius_m(category))),
