@@ -19,7 +19,7 @@ from geo_meldpunt.reports.models import Category, Kind, Report, Status
 from .inputs import IMPACT_CODE
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-FORMATS = ["text/xml", "application/json"]
+MEDIA_TYPES = ["text/xml", "application/json"]
 LANGUAGES = ("nl", "fr", "en", "de")
 
 
@@ -39,7 +39,7 @@ def discovery(*, url: str, changeset: dt.datetime | None) -> dict:
                 "url": url,
                 "changeset": w3(changeset),
                 "type": "production",
-                "formats": FORMATS,
+                "formats": MEDIA_TYPES,
             }
         ],
     }

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from . import views
 
@@ -37,4 +37,6 @@ urlpatterns = [
     path("requests.<fmt:fmt>", views.requests, name="open311-requests"),
     path("requests/<code:reference>.<fmt:fmt>", views.request_detail, name="open311-request"),
     path("tokens/<code:token>.<fmt:fmt>", views.token, name="open311-token"),
+    re_path(r"^(?P<path>.*\.(?P<fmt>json))$", views.not_found),
+    re_path(r"^(?P<path>.*)$", views.not_found, kwargs={"fmt": "xml"}),
 ]

@@ -15,7 +15,6 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework import serializers
 
 from geo_meldpunt.core.errors import ApplicationError
@@ -27,37 +26,45 @@ from . import inputs, outputs
 from .formats import Open311Error, render, render_error
 
 
-def open311(view: Callable) -> Callable:
-    """Checks the jurisdiction and turns every Open311Error into the spec's error list, in the path's format."""
+def open311(*methods: str) -> Callable[[Callable], Callable]:
+    """A GeoReport method taking these HTTP methods: checks the method and the jurisdiction, and turns every
+    Open311Error into the spec's error list, in the path's format."""
 
-    @wraps(view)
-    def wrapped(request, *args, fmt: str, **kwargs) -> HttpResponse:
-        try:
-            inputs.jurisdiction_check(request.POST if request.method == "POST" else request.GET)
-            return view(request, *args, fmt=fmt, **kwargs)
-        except Open311Error as error:
-            return render_error(error, fmt=fmt)
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, fmt: str, **kwargs) -> HttpResponse:
+            try:
+                if request.method not in methods:
+                    raise Open311Error(
+                        405,
+                        [_("This address takes %(methods)s only.") % {"methods": ", ".join(methods)}],
+                        headers={"Allow": ", ".join(methods)},
+                    )
+                inputs.jurisdiction_check(request.POST if request.method == "POST" else request.GET)
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Open311Error as error:
+                return render_error(error, fmt=fmt)
 
-    return wrapped
+        # A form from another application, authenticated by its api_key, never by a session cookie.
+        return csrf_exempt(wrapped)
+
+    return decorate
 
 
-@require_GET
-@open311
+@open311("GET")
 def discovery(request, *, fmt: str) -> HttpResponse:
     changeset = Category.objects.aggregate(latest=Max("updated_at"))["latest"]
     url = request.build_absolute_uri("/open311/v2")
     return render(outputs.discovery(url=url, changeset=changeset), fmt=fmt, root="discovery")
 
 
-@require_GET
-@open311
+@open311("GET")
 def service_list(request, *, fmt: str) -> HttpResponse:
     items = [outputs.service(category) for category in selectors.open311_services()]
     return render(items, fmt=fmt, root="services")
 
 
-@require_GET
-@open311
+@open311("GET")
 def service_definition(request, code: str, *, fmt: str) -> HttpResponse:
     category = selectors.open311_service(code=code)
     if category is None:
@@ -65,9 +72,7 @@ def service_definition(request, code: str, *, fmt: str) -> HttpResponse:
     return render(outputs.service_definition(category), fmt=fmt, root="service_definition")
 
 
-@csrf_exempt  # a form from another application, authenticated by its api_key, never by a session cookie
-@require_http_methods(["GET", "POST"])
-@open311
+@open311("GET", "POST")
 def requests(request, *, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _request_create(request, fmt=fmt)
@@ -117,8 +122,7 @@ def _request_create(request, *, fmt: str) -> HttpResponse:
     return render([outputs.created(report)], fmt=fmt, root="service_requests", status=201)
 
 
-@require_GET
-@open311
+@open311("GET")
 def request_detail(request, reference: str, *, fmt: str) -> HttpResponse:
     application = _application(request)
     report = selectors.open311_request(reference=reference, application=application)
@@ -128,8 +132,7 @@ def request_detail(request, reference: str, *, fmt: str) -> HttpResponse:
     return render([item], fmt=fmt, root="service_requests")
 
 
-@require_GET
-@open311
+@open311("GET")
 def token(request, token: str, *, fmt: str) -> HttpResponse:
     report = selectors.open311_request_by_token(token=token)
     if report is None:
@@ -141,3 +144,9 @@ def _application(request):
     """A GET may carry the application's api_key: its own reports then show their description too."""
     key = inputs.api_key_check(request.GET.get("api_key"), required=False)
     return key.application if key is not None else None
+
+
+@open311("GET", "POST")
+def not_found(request, path: str, *, fmt: str) -> HttpResponse:
+    """Any other address under /open311/v2/: the spec's 404, in JSON when the path asks for it, else XML."""
+    raise Open311Error(404, [_("There is no GeoReport method at this address.")])

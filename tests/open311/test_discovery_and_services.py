@@ -96,5 +96,21 @@ def test_the_jurisdiction_is_optional_and_checked(client):
     ]
 
 
-def test_an_unknown_format_is_not_served(client):
-    assert client.get(f"{BASE}/services.html").status_code == 404
+def test_an_unknown_path_or_format_is_a_404_in_the_spec_error_format(client):
+    for path in ["services.html", "services", "bestaat-niet.xml"]:
+        response = client.get(f"{BASE}/{path}")
+        assert response.status_code == 404
+        assert xml_errors(response) == [("404", "Op dit adres is er geen GeoReport-methode.")]
+    response = client.get(f"{BASE}/bestaat-niet.json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response.json() == [{"code": 404, "description": "There is no GeoReport method at this address."}]
+
+
+def test_a_method_a_path_does_not_take_is_a_405_in_the_spec_error_format(client):
+    response = client.post(f"{BASE}/services.xml")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert xml_errors(response) == [("405", "Dit adres neemt enkel GET.")]
+    response = client.delete(f"{BASE}/requests.json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 405
+    assert response.json() == [{"code": 405, "description": "This address takes GET, POST only."}]
