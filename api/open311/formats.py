@@ -9,6 +9,7 @@ empty element (null in JSON). Every text is UTF-8, the XML with its declaration,
 from __future__ import annotations
 
 import json
+import re
 from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse
@@ -27,6 +28,11 @@ ITEM_ELEMENTS = {
 }
 
 
+# Characters XML 1.0 cannot hold at all, not even escaped: a description typed with a stray form feed must not
+# make the whole answer unreadable to a client.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 class Open311Error(Exception):
     """A refusal in the spec's error format: a list of {code, description}, with the HTTP status `status`."""
 
@@ -40,7 +46,7 @@ class Open311Error(Exception):
 def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_IN_XML.sub("", str(value))
 
 
 def _fill(element: ET.Element, value) -> None:

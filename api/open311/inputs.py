@@ -196,6 +196,10 @@ def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
+def date_message() -> str:
+    return _("Give a date and time like 2026-01-31T00:00:00Z.")
+
+
 def _moment(params, name: str, *, end_of_day: bool) -> dt.datetime | None:
     """A w3 date-time ("2026-01-01T00:00:00Z", "2026-01-01T09:00:00+01:00"); a bare date means that whole day."""
     raw = (params.get(name) or "").strip()
@@ -209,7 +213,7 @@ def _moment(params, name: str, *, end_of_day: bool) -> dt.datetime | None:
     if moment is None and day is not None:
         moment = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
     if moment is None:
-        raise bad_request({name: [_("Give a date and time like 2026-01-31T00:00:00Z.")]})
+        raise bad_request({name: [date_message()]})
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
@@ -238,6 +242,14 @@ def requests_query(params) -> RequestsQuery:
         raise bad_request(errors)
     start = _moment(params, "start_date", end_of_day=False)
     end = _moment(params, "end_date", end_of_day=True)
+    try:
+        start, end = _window(start, end)
+    except OverflowError:  # a start in the year 9999 or an end in the year 1: no 90 days fit
+        raise bad_request({"start_date" if start is not None else "end_date": [date_message()]}) from None
+    return RequestsQuery(ids=None, service_codes=codes, start=start, end=end, statuses=statuses)
+
+
+def _window(start: dt.datetime | None, end: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
     window = dt.timedelta(days=settings.OPEN311_WINDOW_DAYS)
     if start is not None and end is not None:
         if end < start:
@@ -257,4 +269,4 @@ def requests_query(params) -> RequestsQuery:
     else:
         end = timezone.now()
         start = end - window
-    return RequestsQuery(ids=None, service_codes=codes, start=start, end=end, statuses=statuses)
+    return start, end

@@ -191,6 +191,32 @@ def test_bad_filters_are_a_400_in_the_spec_error_format(client, params, dutch, e
     assert response.json() == [{"code": 400, "description": english}]
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start_date": "9999-12-31T00:00:00Z"},
+        {"end_date": "0001-01-01"},
+        {"start_date": "2026-01-01\x00"},
+        {"service_code": "wegen\x00"},
+    ],
+)
+def test_extreme_or_broken_filters_are_a_400_never_a_500(client, params):
+    response = client.get(f"{BASE}/requests.json", params)
+    assert response.status_code == 400, response.content
+    assert len(response.json()) == 1
+
+
+def test_the_oldest_possible_start_is_answered(client):
+    assert client.get(f"{BASE}/requests.json", {"start_date": "0001-01-01"}).status_code == 200
+
+
+def test_control_characters_in_a_description_leave_the_xml_readable(client, api_key, category):
+    text = "Tegel\x0blos\x0c bij de ingang"
+    filed = client.post(f"{BASE}/requests.json", form(category, api_key, description=text)).json()[0]
+    root = xml_of(client.get(f"{BASE}/requests/{filed['service_request_id']}.xml", {"api_key": api_key}))
+    assert root.find("request").findtext("description") == "Tegellos bij de ingang"
+
+
 def test_exactly_90_days_is_allowed(client):
     response = client.get(
         f"{BASE}/requests.json", {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-04-01T00:00:00Z"}

@@ -192,6 +192,15 @@ def test_bad_input_is_a_400_with_field_messages_in_dutch_or_english(
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["description", "first_name", "address_string", "service_code", "api_key"])
+def test_a_nul_character_anywhere_is_refused_not_a_500(client, api_key, category, field):
+    data = form(category, api_key)
+    data[field] = data.get(field, "Wapenplein") + "\x00"
+    response = client.post(f"{BASE}/requests.json", data)
+    assert response.status_code in (400, 403), response.content
+    assert not Report.objects.exists()
+
+
 def test_a_wrong_jurisdiction_on_post_is_a_404(client, api_key, category):
     response = client.post(f"{BASE}/requests.json", form(category, api_key, jurisdiction_id="gent.be"))
     assert response.status_code == 404
