@@ -6,6 +6,8 @@ import pytest
 
 from geo_meldpunt.clients.models import ApiKey, ClientApplication
 from geo_meldpunt.clients.services import key_digest
+from geo_meldpunt.staff.groups import ADMINISTRATOR, COORDINATOR
+from geo_meldpunt.staff.services import roles_sync
 from tests.factories import CategoryFactory
 from tests.open311.conftest import BASE, form
 from tests.staff.helpers import staff_user
@@ -44,3 +46,12 @@ def test_a_key_made_in_the_admin_is_shown_once_works_and_is_revoked(admin_client
     assert key.revoked_at is not None
     assert client.post(f"{BASE}/requests.json", form(category, raw)).status_code == 403
     assert admin_client.get(f"/admin/clients/apikey/{key.pk}/delete/").status_code == 403
+
+
+def test_the_administrator_manages_api_keys_and_the_coordinator_does_not(client):
+    roles_sync()
+    client.force_login(staff_user(ADMINISTRATOR))
+    assert client.get("/admin/clients/apikey/add/").status_code == 200
+    assert client.get("/admin/clients/clientapplication/").status_code == 200
+    client.force_login(staff_user(COORDINATOR))
+    assert client.get("/admin/clients/apikey/").status_code == 403
