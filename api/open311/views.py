@@ -11,16 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.db.models import Max
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import serializers
 
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports import selectors, services
-from geo_meldpunt.reports.models import Category, Channel, Kind
+from geo_meldpunt.reports.models import Channel, Kind
 
 from . import inputs, outputs
 from .formats import Open311Error, render, render_error
@@ -53,9 +51,8 @@ def open311(*methods: str) -> Callable[[Callable], Callable]:
 
 @open311("GET")
 def discovery(request, *, fmt: str) -> HttpResponse:
-    changeset = Category.objects.aggregate(latest=Max("updated_at"))["latest"]
     url = request.build_absolute_uri("/open311/v2")
-    return render(outputs.discovery(url=url, changeset=changeset), fmt=fmt, root="discovery")
+    return render(outputs.discovery(url=url, changeset=selectors.open311_changeset()), fmt=fmt, root="discovery")
 
 
 @open311("GET")
@@ -117,8 +114,6 @@ def _request_create(request, *, fmt: str) -> HttpResponse:
         )
     except ApplicationError as error:
         raise Open311Error(400, [f"{error.field}: {error.message}" if error.field else error.message]) from None
-    except serializers.ValidationError as error:
-        raise inputs.bad_request(error.detail) from None
     return render([outputs.created(report)], fmt=fmt, root="service_requests", status=201)
 
 

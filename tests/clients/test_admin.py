@@ -5,7 +5,8 @@ import re
 import pytest
 
 from geo_meldpunt.clients.models import ApiKey, ClientApplication
-from geo_meldpunt.clients.services import key_digest
+from geo_meldpunt.clients.services import api_key_create, key_digest
+from geo_meldpunt.reports.models import Report
 from geo_meldpunt.staff.groups import ADMINISTRATOR, COORDINATOR
 from geo_meldpunt.staff.services import roles_sync
 from tests.factories import CategoryFactory
@@ -55,3 +56,17 @@ def test_the_administrator_manages_api_keys_and_the_coordinator_does_not(client)
     assert client.get("/admin/clients/clientapplication/").status_code == 200
     client.force_login(staff_user(COORDINATOR))
     assert client.get("/admin/clients/apikey/").status_code == 403
+
+
+def test_a_report_shows_the_application_that_filed_it(admin_client, client):
+    application = ClientApplication.objects.create(name="Wijkplatform")
+    category = CategoryFactory()
+    _key, raw = api_key_create(application=application)
+    reference = client.post(f"{BASE}/requests.json", form(category, raw)).json()[0]["service_request_id"]
+    report = Report.objects.get(reference=reference)
+
+    page = admin_client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
+    assert "Wijkplatform" in page
+    assert 'name="client_application"' not in page  # shown, not editable
+    listed = admin_client.get("/admin/reports/report/", {"client_application__id__exact": application.pk})
+    assert reference in listed.content.decode()

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from geo_meldpunt.core.lookups import lookup_value_ok
 
@@ -38,6 +38,11 @@ def open311_services() -> QuerySet[Category]:
         .select_related("parent")
         .order_by("position", "name_nl")
     )
+
+
+def open311_changeset() -> dt.datetime | None:
+    """When the services last changed (discovery's changeset): the latest change to a category."""
+    return Category.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
 def open311_service(*, code: str) -> Category | None:
