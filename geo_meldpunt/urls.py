@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns: list = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("open311/v2/", include("api.open311.urls")),
     path("tevredenheid/", include("geo_meldpunt.feedback.urls")),
     path("", include("maps.urls")),
 ]

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-# Paths that keep following Accept-Language.
-API_PREFIX = "/api/"
+# Paths that keep following Accept-Language: the REST API and the Open311 server.
+API_PREFIXES = ("/api/", "/open311/")
 
 
 def chosen_language(request) -> str | None:
@@ -34,7 +34,7 @@ class CookieThenCityLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(API_PREFIX):
+        if request.path_info.startswith(API_PREFIXES):
             return self.get_response(request)
         language = chosen_language(request) or settings.LANGUAGE_CODE
         translation.activate(language)

@@ -44,13 +44,13 @@ class ReportAdmin(admin.ModelAdmin):
     list_display = [
         "reference", "kind", "category", "status", "department", "zone", "channel", "created_at", "answer_due",
     ]  # fmt: skip
-    list_filter = ["kind", "status", "channel", "department"]
+    list_filter = ["kind", "status", "channel", "department", "client_application"]
     search_fields = ["reference", "original_reference", "address", "description"]
     list_select_related = ["category", "department", "zone"]
     date_hierarchy = "created_at"
     readonly_fields = [
         "reference", "original_reference", "kind", "category", "status", "department", "zone", "routing_rule",
-        "routing_reason", "tracking_token", "created_by", "created_at", "updated_at",
+        "routing_reason", "tracking_token", "created_by", "client_application", "media_url", "created_at", "updated_at",
         # The workflow's own fields: written by its services under the row lock, never by hand.
         "acknowledge_due", "answer_due", "acknowledged_at", "answered_at", "closed_at", "paused_since",
         "paused_working_days", "paused_days", "merged_into", "version", "answer",

@@ -110,6 +110,18 @@ class Report(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The third-party application whose API key filed it (channel api, through Open311); null otherwise.
+    client_application = models.ForeignKey(
+        "clients.ClientApplication",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("client application"),
+    )
+    # A picture the reporter's app holds elsewhere (Open311's media_url): kept as a link, never fetched.
+    # db_default as well: the demo generator COPYs rows without naming this column.
+    media_url = models.URLField(_("media URL"), max_length=1000, blank=True, default="", db_default="")
     # Routing outcome.
     department = models.ForeignKey("zones.Department", on_delete=models.PROTECT, related_name="reports")
     zone = models.ForeignKey("zones.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

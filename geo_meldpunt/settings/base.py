@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "geo_meldpunt.staff",
     "geo_meldpunt.notifications",
     "geo_meldpunt.feedback",
+    "geo_meldpunt.clients",  # third-party applications and their API keys (Open311)
     "geo_meldpunt.stats",
     "geo_meldpunt.hotspots",  # recurring hotspots: reads reports, nothing of the domain imports it
     "geo_meldpunt.reference",
@@ -346,6 +347,20 @@ MAPS_EMBED_ORIGINS = [o.strip().rstrip("/") for o in env("MELDPUNT_EMBED_ORIGINS
 # Lambert 72 in Belgium). Never finer than 25 m, whatever is set here.
 OPEN_DATA_GRID_M = 25
 OPEN_DATA_GRID_SRID = 31370
+
+# --- Open311 GeoReport v2 (/open311/v2/, api/open311; docs/open311.md) ----------------------------------------
+# The jurisdiction this server answers for: a request naming another jurisdiction_id gets a 404.
+OPEN311_JURISDICTION_ID = env("MELDPUNT_OPEN311_JURISDICTION_ID", "oostende.be")
+# GET requests: a date range may span at most OPEN311_WINDOW_DAYS (the spec's 90), one answer holds at most
+# OPEN311_REQUESTS_MAX requests (the spec's 1000), newest first.
+OPEN311_WINDOW_DAYS = 90
+OPEN311_REQUESTS_MAX = 1000
+# GeoReport's limit on a request's description (the meldpunt's own forms take REPORTS_DESCRIPTION_MAX_LENGTH).
+OPEN311_DESCRIPTION_MAX_LENGTH = 4000
+# Who to contact about the API (discovery's `contact`).
+OPEN311_CONTACT = env("MELDPUNT_OPEN311_CONTACT", "Meldpunt Oostende, meldpunt@oostende.be, 0800 1 8400")
+# The API key's rate limit a new key gets (requests per clock hour, per key; changed per key in the admin).
+CLIENTS_DEFAULT_RATE_LIMIT_PER_HOUR = 600
 
 # --- Field reporting (/veld/: wardens and inspectors on their phones) ---------------------------------------
 # "Around me" lists the open reports within this distance of the pin (metres), nearest first, at most

@@ -31,7 +31,16 @@ _CONFIGURATION = (
 )  # fmt: skip
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     COORDINATOR: (*_CONFIGURATION, "reports.view_report", "reports.view_follower"),
-    ADMINISTRATOR: ("reports.*", "zones.*", "staff.*", "auth.view_user", "auth.add_user", "auth.change_user"),
+    # Client applications and their API keys (Open311): the administrator's alone, keys open the city's API.
+    ADMINISTRATOR: (
+        "reports.*",
+        "zones.*",
+        "staff.*",
+        "clients.*",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+    ),
 }
 
 

@@ -4,7 +4,8 @@
 - deadlines.py: what is overdue or due soon (the back office's flags, the daily digests);
 - clusters.py: the public map at low zoom, counted per grid cell in PostGIS;
 - field.py: the field page's reads (a reporter's usual categories, open reports around a point, their own);
-- open_data.py: every public-category report, anonymised, streamed for the open-data portal.
+- open_data.py: every public-category report, anonymised, streamed for the open-data portal;
+- open311.py: the Open311 GeoReport v2 server's services and the service requests it shows.
 Duplicate search has a module of its own: reports/duplicates.py. The names are gathered here so that
 `selectors.public_reports(...)` reads as before.
 """
@@ -22,6 +23,18 @@ from .deadlines import (
     reports_with_deadline_flags,
 )
 from .field import categories_for_reporter, reports_around, reports_created_by
+from .open311 import (
+    OPEN311_CLOSED,
+    OPEN311_OPEN,
+    category_codes_known,
+    open311_changeset,
+    open311_request,
+    open311_request_by_token,
+    open311_requests,
+    open311_service,
+    open311_services,
+    open311_status,
+)
 from .open_data import OPEN_DATA_COLUMNS, open_data_grid_m, open_data_reports
 from .public import (
     PUBLIC_REPORT_FIELDS,
@@ -36,6 +49,16 @@ from .public import (
 )
 
 __all__ = [
+    "OPEN311_CLOSED",
+    "OPEN311_OPEN",
+    "category_codes_known",
+    "open311_changeset",
+    "open311_request",
+    "open311_request_by_token",
+    "open311_requests",
+    "open311_service",
+    "open311_services",
+    "open311_status",
     "OPEN_DATA_COLUMNS",
     "open_data_grid_m",
     "open_data_reports",

@@ -25,6 +25,7 @@ from .common import kind_accepted_check, photos_store
 from .transition import report_transition
 
 if TYPE_CHECKING:
+    from geo_meldpunt.clients.models import ClientApplication
     from geo_meldpunt.zones.models import Department
 
 # Kinds that need a place: the problem is somewhere. Suggestions and compliments may have none.
@@ -128,12 +129,15 @@ def report_create(
     created_by=None,
     compliment_department: Department | None = None,
     compliment_staff_member: str = "",
+    client_application: ClientApplication | None = None,
+    media_url: str = "",
 ) -> Report:
     """Validate, route and store a new report with its first history event and photos.
 
     A compliment that names its department (`compliment_department`, and perhaps `compliment_staff_member`) goes
     to that department whatever its category or place; a compliment whose department is known is passed on at
-    once (status doorgegeven, see passes_on_at_once).
+    once (status doorgegeven, see passes_on_at_once). `client_application`: the third-party application whose
+    API key files it (Open311; channel api); `media_url`: a link to its picture held elsewhere.
 
     One transaction: the report is stored whole or not at all. The acknowledgement (or a compliment's thanks and
     forward) is written to the outbox in it and sent after commit.
@@ -179,6 +183,8 @@ def report_create(
         reporter_phone=reporter_phone,
         compliment_staff_member=compliment_staff_member.strip(),
         created_by=created_by,
+        client_application=client_application,
+        media_url=media_url,
         department=decision.department,
         zone=decision.zone,
         routing_rule=decision.rule,
