@@ -5,10 +5,12 @@ where it reads from: the weekly snapshot (present, absent, late) or a detection 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -315,3 +317,19 @@ def test_the_card_include_renders_a_hotspot_of_hotspots_top_on_its_own(hotspot_r
     assert '<h3 class="hotspot-card__title"' in html and top.why in html
     assert html.count('fill="#b3261e"') == 6 and 'data-figure="reports">6<' in html
     assert "," not in re.search(r'<circle cx="([^"]+)"', html).group(1)  # SVG numbers, not "110,0"
+
+
+def test_a_years_hotspots_computed_beforehand_show_at_once_in_its_yearly_report(client, litter):
+    year = timezone.localdate().year - 1
+    for k, month in enumerate((2, 4, 5, 7, 9, 11)):
+        plant(litter, at(year, month), near(4 * k, 37 * k))
+    out = io.StringIO()
+
+    call_command("hotspots_prepare_year", str(year), stdout=out)
+
+    assert f"{year}: 1 hotspots kept" in out.getvalue()
+    client.force_login(staff_user(COORDINATOR))
+    html = client.get(f"/inzicht/jaarverslag/{year}/").content.decode()
+    assert "data-hotspots-preparing" not in html and html.count('class="hotspot-card"') == 1
+    with pytest.raises(CommandError):
+        call_command("hotspots_prepare_year", str(timezone.localdate().year + 1))
