@@ -306,11 +306,12 @@ class StoredHotspots:
         return self.end - dt.timedelta(days=1)
 
 
+# The newest `points` report ids of each observation (the detection stores them newest first) and the oldest one.
 SNAPSHOT_HOTSPOTS_SQL = """
 SELECT o.hotspot_id, h.category_id, h.department_id, o.rank, o.reports, o.reporters, o.months, o.mean_impact,
        o.trend, ST_X(o.centre::geometry), ST_Y(o.centre::geometry),
        ST_X(ST_Transform(o.centre::geometry, 31370)), ST_Y(ST_Transform(o.centre::geometry, 31370)),
-       o.radius_m, o.report_ids
+       o.radius_m, o.report_ids[1:%(points)s], o.report_ids[cardinality(o.report_ids)]
 FROM hotspots_observation o
 JOIN hotspots_hotspot h ON h.id = o.hotspot_id
 WHERE o.snapshot_id = %(snapshot)s
@@ -332,11 +333,14 @@ def snapshot_latest() -> Snapshot | None:
 
 def snapshot_hotspots(snapshot: Snapshot, *, limit: int) -> list[HotspotFigures]:
     """The `limit` highest-ranked hotspots of a stored snapshot, with their stored figures and hotspot ids, and
-    what their small maps need (the reports' places and dates, read by id). Four queries, whatever the size."""
+    what their small maps need: the places and dates of each one's newest HOTSPOTS_MAP_POINTS reports and the date
+    of its oldest (`report_ids` holds those newest only). Four queries, whatever the size."""
     with connection.cursor() as cursor:
-        cursor.execute(SNAPSHOT_HOTSPOTS_SQL, {"snapshot": snapshot.pk, "limit": limit})
+        cursor.execute(
+            SNAPSHOT_HOTSPOTS_SQL, {"snapshot": snapshot.pk, "limit": limit, "points": settings.HOTSPOTS_MAP_POINTS}
+        )
         rows = cursor.fetchall()
-        ids = sorted({i for row in rows for i in row[14]})
+        ids = sorted({i for row in rows for i in [*row[14], row[15]]})
         cursor.execute(REPORT_PLACES_SQL, {"ids": ids})
         places = {row[0]: row[1:] for row in cursor.fetchall()}
     categories = Category.objects.in_bulk({row[1] for row in rows})
@@ -344,10 +348,11 @@ def snapshot_hotspots(snapshot: Snapshot, *, limit: int) -> list[HotspotFigures]
     found = []
     for row in rows:
         hotspot_id, category_id, department_id, rank, reports, reporters, months, mean_impact, trend = row[:9]
-        lon, lat, cx, cy, radius_m, report_ids = row[9:]
+        lon, lat, cx, cy, radius_m, report_ids, oldest = row[9:]
         behind = sorted(
             ((places[i][0], i) for i in report_ids if i in places), reverse=True
         )  # newest first, as the detection orders them
+        first_at = places[oldest][0] if oldest in places else behind[-1][0] if behind else snapshot.taken_at
         found.append(
             HotspotFigures(
                 category=categories[category_id],
@@ -363,7 +368,7 @@ def snapshot_hotspots(snapshot: Snapshot, *, limit: int) -> list[HotspotFigures]
                 radius_m=radius_m,
                 report_ids=list(report_ids),
                 points=[(places[i][1] - cx, places[i][2] - cy) for _at, i in behind],
-                first_at=behind[-1][0] if behind else snapshot.taken_at,
+                first_at=first_at,
                 last_at=behind[0][0] if behind else snapshot.taken_at,
                 rank=rank,
                 hotspot_id=hotspot_id,
@@ -373,7 +378,10 @@ def snapshot_hotspots(snapshot: Snapshot, *, limit: int) -> list[HotspotFigures]
 
 
 def stored_figures(found: list[HotspotFigures]) -> list[dict[str, Any]]:
-    """Detected hotspots as plain data (JSON) for models.Detection.hotspots; figures_from_stored reads them back."""
+    """Detected hotspots as plain data (JSON) for models.Detection.hotspots, with the stored hotspot each one is
+    (identified when computed) and its newest HOTSPOTS_MAP_POINTS reports; figures_from_stored reads them back."""
+    hotspots_identified(found)
+    points = settings.HOTSPOTS_MAP_POINTS
     return [
         {
             "category": f.category.pk,
@@ -387,8 +395,9 @@ def stored_figures(found: list[HotspotFigures]) -> list[dict[str, Any]]:
             "lat": f.lat,
             "centre_xy": list(f.centre_xy),
             "radius_m": f.radius_m,
-            "report_ids": f.report_ids,
-            "points": [[round(x, 2), round(y, 2)] for x, y in f.points],
+            "hotspot": f.hotspot_id,
+            "report_ids": f.report_ids[:points],
+            "points": [[round(x, 2), round(y, 2)] for x, y in f.points[:points]],
             "first_at": f.first_at.isoformat(),
             "last_at": f.last_at.isoformat(),
             "rank": f.rank,
@@ -398,7 +407,7 @@ def stored_figures(found: list[HotspotFigures]) -> list[dict[str, Any]]:
 
 
 def figures_from_stored(stored: list[dict[str, Any]], *, limit: int | None = None) -> list[HotspotFigures]:
-    """The hotspots of a stored detection, with the stored hotspot each one is (hotspots_identified). A category
+    """The hotspots of a stored detection (`report_ids` and `points`: the newest HOTSPOTS_MAP_POINTS). A category
     or department deleted since is left out or shown without department."""
     stored = stored[:limit] if limit is not None else stored
     categories = Category.objects.in_bulk({h["category"] for h in stored})
@@ -421,11 +430,12 @@ def figures_from_stored(stored: list[dict[str, Any]], *, limit: int | None = Non
             first_at=dt.datetime.fromisoformat(h["first_at"]),
             last_at=dt.datetime.fromisoformat(h["last_at"]),
             rank=h["rank"],
+            hotspot_id=h.get("hotspot"),
         )
         for h in stored
         if h["category"] in categories
     ]
-    return hotspots_identified(found) if found else found
+    return found
 
 
 def detection_stored(detection: Detection, *, state: str, limit: int | None = None) -> StoredHotspots:

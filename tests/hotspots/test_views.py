@@ -333,3 +333,20 @@ def test_a_years_hotspots_computed_beforehand_show_at_once_in_its_yearly_report(
     assert "data-hotspots-preparing" not in html and html.count('class="hotspot-card"') == 1
     with pytest.raises(CommandError):
         call_command("hotspots_prepare_year", str(timezone.localdate().year + 1))
+
+
+def test_the_small_maps_draw_the_newest_reports_only_and_the_figures_stay_whole(
+    client, litter, hotspot_reports, settings
+):
+    settings.HOTSPOTS_MAP_POINTS = 4
+    client.force_login(staff_user(PLANNER))
+    oldest = timezone.localtime(hotspot_reports[-1].created_at).date()
+
+    html = client.get(LIST).content.decode()  # the weekly snapshot
+    client.get(LIST, {"category": litter.pk})
+    computed()
+    kept = client.get(LIST, {"category": litter.pk}).content.decode()  # a kept detection
+
+    for page in (html, kept):
+        assert page.count('fill="#b3261e"') == 4 and 'data-figure="reports">6<' in page
+        assert f"{oldest.day}-{oldest.month}-{oldest.year} –" in page  # the first report is still the oldest

@@ -183,7 +183,7 @@ def _more_reports(n: int) -> None:
 # trend, timeliness, satisfaction and (the dashboard only) the open backlog, in one transaction without JIT
 # (SAVEPOINT, SET LOCAL jit = off, RELEASE). The yearly report adds its kept hotspot detection, never a detection:
 # the first time the row asked for (SAVEPOINT, SELECT, SAVEPOINT, INSERT, RELEASE, RELEASE), later the row, its
-# categories, departments and the stored hotspots they are (6 as well).
+# categories and departments (5).
 @pytest.mark.parametrize(
     ("url", "queries"), [("/inzicht/", 14), (f"/inzicht/jaarverslag/{timezone.localdate().year}/", 20)]
 )
