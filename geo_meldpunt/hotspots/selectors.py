@@ -312,11 +312,12 @@ SELECT o.hotspot_id, h.category_id, h.department_id, o.rank, o.reports, o.report
        o.trend, ST_X(o.centre::geometry), ST_Y(o.centre::geometry),
        ST_X(ST_Transform(o.centre::geometry, 31370)), ST_Y(ST_Transform(o.centre::geometry, 31370)),
        o.radius_m, o.report_ids[1:%(points)s], o.report_ids[cardinality(o.report_ids)]
-FROM hotspots_observation o
+FROM (
+    -- The top `limit` first, then the arrays sliced: only those observations' report ids are read.
+    SELECT * FROM hotspots_observation WHERE snapshot_id = %(snapshot)s ORDER BY rank LIMIT %(limit)s
+) o
 JOIN hotspots_hotspot h ON h.id = o.hotspot_id
-WHERE o.snapshot_id = %(snapshot)s
 ORDER BY o.rank
-LIMIT %(limit)s
 """
 
 # The reports behind the hotspots shown: their dates and their places in metres (Lambert 72), for the small maps.
