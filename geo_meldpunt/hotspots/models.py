@@ -91,3 +91,33 @@ class Action(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = _("structural action")
         verbose_name_plural = _("structural actions")
+
+
+class Detection(models.Model):
+    """A detection over a period or category other than the weekly snapshot's, computed in the background (the
+    `hotspots.detect` task) and kept, so that a page reads it instead of clustering a year of reports per request.
+
+    One row per question (`key`: period, category and the tunables used). It is being prepared while `computed_at`
+    is empty or older than `requested_at`; `hotspots` holds the ranked hotspots as plain data (selectors.
+    stored_figures), as they were at `computed_at`.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    period_start = models.DateField()
+    period_end = models.DateField()  # exclusive
+    category = models.ForeignKey("reports.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    parameters = models.JSONField(default=dict)
+    requested_at = models.DateTimeField()
+    computed_at = models.DateTimeField(null=True, blank=True)
+    hotspots = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def pending(self) -> bool:
+        """A computation has been asked for and has not finished yet."""
+        return self.computed_at is None or self.computed_at < self.requested_at

@@ -24,7 +24,7 @@ from geo_meldpunt.zones.models import Department
 
 from . import text
 from .matching import Candidate, match
-from .models import Action, Hotspot, Observation, Trend
+from .models import Action, Detection, Hotspot, Observation, Snapshot, Trend
 from .periods import months_back, trend_split
 
 # Not counted: a merged report is a duplicate of one already counted, a report found not admissible is spam or
@@ -272,6 +272,182 @@ def matching_pairs(found: list[HotspotFigures], known: list[KnownHotspot]) -> di
 
 
 # --- Stored hotspots -------------------------------------------------------------------------------------------
+
+
+class Source:
+    SNAPSHOT = "snapshot"  # the weekly snapshot (the list without filters)
+    DETECTION = "detection"  # a detection kept for another period or category (models.Detection)
+
+
+class State:
+    READY = "ready"  # the result shown is current
+    PREPARING = "preparing"  # nothing to show yet: the worker is computing it
+    UPDATING = "updating"  # an older result is shown while the worker computes a fresh one
+    LATE = "late"  # the latest weekly snapshot is older than HOTSPOTS_SNAPSHOT_MAX_AGE_DAYS; a new one is asked for
+
+
+@dataclass
+class StoredHotspots:
+    """What a page shows of the hotspots of a period: read from a stored result, never detected in the request.
+
+    `start`/`end` ([start, end), local dates) is the period the stored result covers (for the snapshot: the 12
+    months up to the day it was taken), `computed_at` when it was computed (None while none exists).
+    """
+
+    source: str
+    state: str
+    start: dt.date
+    end: dt.date
+    computed_at: dt.datetime | None
+    hotspots: list[HotspotFigures]
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+
+# The newest `points` report ids of each observation (the detection stores them newest first) and the oldest one.
+SNAPSHOT_HOTSPOTS_SQL = """
+SELECT o.hotspot_id, h.category_id, h.department_id, o.rank, o.reports, o.reporters, o.months, o.mean_impact,
+       o.trend, ST_X(o.centre::geometry), ST_Y(o.centre::geometry),
+       ST_X(ST_Transform(o.centre::geometry, 31370)), ST_Y(ST_Transform(o.centre::geometry, 31370)),
+       o.radius_m, o.report_ids[1:%(points)s], o.report_ids[cardinality(o.report_ids)]
+FROM (
+    -- The top `limit` first, then the arrays sliced: only those observations' report ids are read.
+    SELECT * FROM hotspots_observation WHERE snapshot_id = %(snapshot)s ORDER BY rank LIMIT %(limit)s
+) o
+JOIN hotspots_hotspot h ON h.id = o.hotspot_id
+ORDER BY o.rank
+"""
+
+# The reports behind the hotspots shown: their dates and their places in metres (Lambert 72), for the small maps.
+REPORT_PLACES_SQL = """
+SELECT r.id, r.created_at, ST_X(ST_Transform(r.point::geometry, 31370)), ST_Y(ST_Transform(r.point::geometry, 31370))
+FROM reports_report r
+WHERE r.id = ANY(%(ids)s) AND r.point IS NOT NULL
+"""
+
+
+def snapshot_latest() -> Snapshot | None:
+    return Snapshot.objects.order_by("-week").first()
+
+
+def snapshot_hotspots(snapshot: Snapshot, *, limit: int) -> list[HotspotFigures]:
+    """The `limit` highest-ranked hotspots of a stored snapshot, with their stored figures and hotspot ids, and
+    what their small maps need: the places and dates of each one's newest HOTSPOTS_MAP_POINTS reports and the date
+    of its oldest (`report_ids` holds those newest only). Four queries, whatever the size."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SNAPSHOT_HOTSPOTS_SQL, {"snapshot": snapshot.pk, "limit": limit, "points": settings.HOTSPOTS_MAP_POINTS}
+        )
+        rows = cursor.fetchall()
+        ids = sorted({i for row in rows for i in [*row[14], row[15]]})
+        cursor.execute(REPORT_PLACES_SQL, {"ids": ids})
+        places = {row[0]: row[1:] for row in cursor.fetchall()}
+    categories = Category.objects.in_bulk({row[1] for row in rows})
+    departments = Department.objects.in_bulk({row[2] for row in rows if row[2] is not None})
+    found = []
+    for row in rows:
+        hotspot_id, category_id, department_id, rank, reports, reporters, months, mean_impact, trend = row[:9]
+        lon, lat, cx, cy, radius_m, report_ids, oldest = row[9:]
+        behind = sorted(
+            ((places[i][0], i) for i in report_ids if i in places), reverse=True
+        )  # newest first, as the detection orders them
+        first_at = places[oldest][0] if oldest in places else behind[-1][0] if behind else snapshot.taken_at
+        found.append(
+            HotspotFigures(
+                category=categories[category_id],
+                department=departments.get(department_id),
+                reports=reports,
+                reporters=reporters,
+                months=months,
+                mean_impact=mean_impact,
+                trend=trend,
+                lon=lon,
+                lat=lat,
+                centre_xy=(cx, cy),
+                radius_m=radius_m,
+                report_ids=list(report_ids),
+                points=[(places[i][1] - cx, places[i][2] - cy) for _at, i in behind],
+                first_at=first_at,
+                last_at=behind[0][0] if behind else snapshot.taken_at,
+                rank=rank,
+                hotspot_id=hotspot_id,
+            )
+        )
+    return found
+
+
+def stored_figures(found: list[HotspotFigures]) -> list[dict[str, Any]]:
+    """Detected hotspots as plain data (JSON) for models.Detection.hotspots, with the stored hotspot each one is
+    (identified when computed) and its newest HOTSPOTS_MAP_POINTS reports; figures_from_stored reads them back."""
+    hotspots_identified(found)
+    points = settings.HOTSPOTS_MAP_POINTS
+    return [
+        {
+            "category": f.category.pk,
+            "department": f.department.pk if f.department else None,
+            "reports": f.reports,
+            "reporters": f.reporters,
+            "months": f.months,
+            "mean_impact": f.mean_impact,
+            "trend": f.trend,
+            "lon": f.lon,
+            "lat": f.lat,
+            "centre_xy": list(f.centre_xy),
+            "radius_m": f.radius_m,
+            "hotspot": f.hotspot_id,
+            "report_ids": f.report_ids[:points],
+            "points": [[round(x, 2), round(y, 2)] for x, y in f.points[:points]],
+            "first_at": f.first_at.isoformat(),
+            "last_at": f.last_at.isoformat(),
+            "rank": f.rank,
+        }
+        for f in found
+    ]
+
+
+def figures_from_stored(stored: list[dict[str, Any]], *, limit: int | None = None) -> list[HotspotFigures]:
+    """The hotspots of a stored detection (`report_ids` and `points`: the newest HOTSPOTS_MAP_POINTS). A category
+    or department deleted since is left out or shown without department."""
+    stored = stored[:limit] if limit is not None else stored
+    categories = Category.objects.in_bulk({h["category"] for h in stored})
+    departments = Department.objects.in_bulk({h["department"] for h in stored if h["department"] is not None})
+    found = [
+        HotspotFigures(
+            category=categories[h["category"]],
+            department=departments.get(h["department"]),
+            reports=h["reports"],
+            reporters=h["reporters"],
+            months=h["months"],
+            mean_impact=h["mean_impact"],
+            trend=h["trend"],
+            lon=h["lon"],
+            lat=h["lat"],
+            centre_xy=(h["centre_xy"][0], h["centre_xy"][1]),
+            radius_m=h["radius_m"],
+            report_ids=h["report_ids"],
+            points=[(x, y) for x, y in h["points"]],
+            first_at=dt.datetime.fromisoformat(h["first_at"]),
+            last_at=dt.datetime.fromisoformat(h["last_at"]),
+            rank=h["rank"],
+            hotspot_id=h.get("hotspot"),
+        )
+        for h in stored
+        if h["category"] in categories
+    ]
+    return found
+
+
+def detection_stored(detection: Detection, *, state: str, limit: int | None = None) -> StoredHotspots:
+    return StoredHotspots(
+        source=Source.DETECTION,
+        state=state,
+        start=detection.period_start,
+        end=detection.period_end,
+        computed_at=detection.computed_at,
+        hotspots=figures_from_stored(detection.hotspots, limit=limit) if detection.computed_at else [],
+    )
 
 
 def hotspot_latest_observation(hotspot: Hotspot) -> Observation | None:

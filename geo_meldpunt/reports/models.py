@@ -199,6 +199,24 @@ class Report(TimeStampedModel):
                 name="report_acknowledge_clock_due",
                 condition=models.Q(status__in=ACKNOWLEDGE_CLOCK_STATUSES),
             ),
+            # The dashboard's open backlog (stats.quality.open_backlog): the open reports per department with every
+            # column its figures and filters read, so it is an index-only scan of the ~11% open reports instead of a
+            # scan of the whole table (at 1M: 391-495 ms, 98,020 buffers read).
+            models.Index(
+                fields=["department"],
+                include=[
+                    "status",
+                    "created_at",
+                    "acknowledge_due",
+                    "answer_due",
+                    "kind",
+                    "category",
+                    "zone",
+                    "channel",
+                ],
+                name="report_open_backlog",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:

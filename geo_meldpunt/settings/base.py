@@ -446,6 +446,18 @@ HOTSPOTS_COMPARE_MONTHS = 6
 # How many hotspots the list page shows, and how many of each one's reports it lists (newest first).
 HOTSPOTS_LIST_LIMIT = 50
 HOTSPOTS_REPORTS_SHOWN = 25
+# A hotspot's small map draws its newest HOTSPOTS_MAP_POINTS reports (a 220 px map shows no more; at a city's size a
+# hotspot can hold thousands). The stored results keep that many of each hotspot's report ids and places.
+HOTSPOTS_MAP_POINTS = 250
+# The list without filters and its figures come from the latest weekly snapshot. A snapshot taken more than
+# HOTSPOTS_SNAPSHOT_MAX_AGE_DAYS ago is late (the weekly job missed a run): the page says so and asks for one.
+HOTSPOTS_SNAPSHOT_MAX_AGE_DAYS = 8
+# Another period or category (and the yearly report's year) is detected by the worker (task hotspots.detect) and
+# kept: a period that had ended when it was computed is final; one still running is computed again when read more
+# than HOTSPOTS_DETECTION_FRESH_HOURS after, the older result shown meanwhile. A computation asked for but not
+# finished after HOTSPOTS_DETECTION_RETRY_MINUTES (a lost message, a worker restarted) is asked for again.
+HOTSPOTS_DETECTION_FRESH_HOURS = 24
+HOTSPOTS_DETECTION_RETRY_MINUTES = 15
 
 LOGGING = {
     "version": 1,

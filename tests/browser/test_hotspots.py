@@ -9,9 +9,10 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from geo_meldpunt.hotspots.models import Action, Hotspot
+from geo_meldpunt.hotspots.models import Action, Detection, Hotspot
 from geo_meldpunt.hotspots.periods import months_back
 from geo_meldpunt.hotspots.services import hotspots_snapshot_take
+from geo_meldpunt.hotspots.tasks import detect
 from geo_meldpunt.reports.models import Category
 from geo_meldpunt.staff.groups import PLANNER
 from tests.browser.conftest import axe_violations
@@ -81,16 +82,26 @@ def test_a_planner_reads_the_hotspots_and_records_an_action(page, live_site, hot
     screenshot(page, "hotspot-detail")
 
 
-def test_the_hotspots_page_filters_by_category(page, live_site, hotspots):
+def test_the_hotspots_page_filters_by_category(page, live_site, hotspots, screenshot):
+    """Another category is detected in the background: the page says so at once, and shows it once computed."""
     log_in(page, live_site, staff_user(PLANNER))
     page.goto("/inzicht/hotspots/")
+    assert page.locator("#hotspot-source").get_attribute("data-source") == "snapshot"
 
     page.select_option("#id_category", str(Category.objects.get(slug="lamp-defect").pk))
     page.locator(".insight-filters button[type=submit]").click()
     page.wait_for_url("**category=*")
+    assert page.locator("#hotspot-source").get_attribute("data-state") == "preparing"
+    assert page.locator("[data-hotspot-rank]").count() == 0
+    assert axe_violations(page) == []
+    screenshot(page, "preparing")
 
+    detect(Detection.objects.get().pk)  # what the worker does (tests/hotspots/test_worker_integration.py)
+    page.reload()
+    assert page.locator("#hotspot-source").get_attribute("data-state") == "ready"
     assert page.locator("[data-hotspot-rank]").count() == 1
     assert (
         "Lamp" in page.locator("[data-hotspot-rank] h2").inner_text()
         or "lamp" in page.locator("[data-hotspot-rank] h2").inner_text()
     )
+    screenshot(page, "category")

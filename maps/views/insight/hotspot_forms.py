@@ -79,6 +79,12 @@ class HotspotFilterForm(DescribedErrors, forms.Form):
             return default_start, default_end
         return start, end
 
+    def is_default(self) -> bool:
+        """No filter chosen (or only invalid ones): the default period of every category, the weekly snapshot's."""
+        if not self.is_bound or not self.is_valid():
+            return True
+        return not any(self.cleaned_data.get(name) for name in ("start", "end", "category"))
+
     def chosen_category(self) -> Category | None:
         return self.cleaned_data.get("category") if self.is_valid() else None
 

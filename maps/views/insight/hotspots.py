@@ -7,7 +7,6 @@ actions. No personal data: reports are shown by reference, date and status only.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.hotspots import selectors
 from geo_meldpunt.hotspots.models import Hotspot
-from geo_meldpunt.hotspots.services import hotspot_action_record
+from geo_meldpunt.hotspots.services import (
+    hotspot_action_record,
+    hotspots_detection_request,
+    hotspots_weekly_read,
+)
 from geo_meldpunt.staff import roles
 from geo_meldpunt.staff.groups import ADMINISTRATOR, COORDINATOR, PLANNER
 
@@ -45,14 +48,19 @@ def _with_reports(figures: selectors.HotspotFigures, reports: list) -> selectors
 @require_GET
 @staff_required(roles.can_see_statistics)
 def hotspot_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    form = HotspotFilterForm(request.GET or None, today=today)
-    start, end = form.period()
-    found = selectors.hotspots_identified(
-        selectors.hotspots_detect(
-            start=start, end=end, category=form.chosen_category(), limit=settings.HOTSPOTS_LIST_LIMIT
+    """Never detects in the request (seconds over a year of a city's reports): without filters it reads the latest
+    weekly snapshot; another period or a category reads the detection the worker keeps for it, asking for one the
+    first time (the page says it is being prepared; a reload shows it)."""
+    now = timezone.now()
+    form = HotspotFilterForm(request.GET or None, today=timezone.localdate(now))
+    if form.is_default():
+        stored = hotspots_weekly_read(now=now)
+    else:
+        start, end = form.period()
+        stored = hotspots_detection_request(
+            start=start, end=end, category=form.chosen_category(), now=now, limit=settings.HOTSPOTS_LIST_LIMIT
         )
-    )
+    found = stored.hotspots
     shown = settings.HOTSPOTS_REPORTS_SHOWN
     # One query for the reports behind every hotspot on the page (the newest of each).
     wanted = [i for f in found for i in f.report_ids[:shown]]
@@ -63,8 +71,9 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
         "maps/insight/hotspots.html",
         {
             "form": form,
-            "start": start,
-            "last_day": end - dt.timedelta(days=1),
+            "stored": stored,
+            "start": stored.start,
+            "last_day": stored.last_day,
             "hotspots": hotspots,
             "reports_shown": shown,
             "settings_eps": settings.HOTSPOTS_EPS_M,
