@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('reports', '0011_report_public_recent'),
+        ('reports', '0013_report_client_application_media_url'),
         ('zones', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
