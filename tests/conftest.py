@@ -73,7 +73,6 @@ def api_client() -> APIClient:
     return APIClient()
 
 
-
 @pytest.fixture(scope="session")
 def production_static_root(tmp_path_factory) -> Path:
     """STATIC_ROOT filled by `collectstatic` under the production settings, as the image build does (hashed names
