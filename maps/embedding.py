@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from csp.constants import SELF
+from django.conf import settings
 from django.core import checks
 from django.views.decorators.clickjacking import xframe_options_exempt
 
