@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "geo_meldpunt.notifications",
     "geo_meldpunt.feedback",
     "geo_meldpunt.stats",
+    "geo_meldpunt.privacy",  # reporters' data: retention, export and erasure on request, with a record
     "geo_meldpunt.hotspots",  # recurring hotspots: reads reports, nothing of the domain imports it
     "geo_meldpunt.reference",
     "geo_meldpunt.legacy",  # the import of old cases, above the domain: no models, a command
