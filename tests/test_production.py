@@ -6,6 +6,7 @@ Both servers run on loopback ports this test picks, with the test database; noth
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -188,3 +189,35 @@ def test_plain_http_is_sent_to_https_in_production(production_servers):
 
     assert status == 301
     assert headers["Location"] == f"https://{PRODUCTION_HOST}/kaart/"
+
+
+def test_a_city_points_the_photos_at_s3_compatible_storage_with_environment_variables():
+    """The settings a city writes reach Django's STORAGES and the CSP's img-src (the storage is not contacted)."""
+    program = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps([settings.STORAGES['default'], settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=ROOT,
+        env=production_environment(
+            MELDPUNT_MEDIA_S3_BUCKET="meldpunt-fotos",
+            MELDPUNT_MEDIA_S3_ENDPOINT_URL="https://s3.example.be",
+            MELDPUNT_MEDIA_S3_REGION="be-west",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    storage, img_src = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert (options["bucket_name"], options["endpoint_url"], options["region_name"]) == (
+        "meldpunt-fotos",
+        "https://s3.example.be",
+        "be-west",
+    )
+    assert options["querystring_auth"] is True  # signed links: the bucket stays private
+    assert "https://s3.example.be" in img_src

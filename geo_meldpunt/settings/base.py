@@ -471,7 +471,7 @@ def media_origin() -> str:
 
 
 CONTENT_SECURITY_POLICY = content_security_policy(
-    origin_of(MAPS_BASE_LAYERS.get(MAPS_BASE_LAYER, {}).get("url", "")),
+    origin_of(str(MAPS_BASE_LAYERS.get(MAPS_BASE_LAYER, {}).get("url", ""))),
     media_origin(),
 )
 

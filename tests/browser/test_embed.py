@@ -158,7 +158,7 @@ def test_a_site_that_is_not_configured_gets_empty_frames(new_page, city_site, se
     page.goto(city_site.url + "/")
 
     page.locator("iframe.meldpunt-embed--knop").wait_for(state="attached")
-    page.wait_for_function("document.querySelectorAll('iframe.meldpunt-embed').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('iframe.meldpunt-embed').length === 2")
     page.wait_for_load_state("load")
     for kind in ("knop", "kaart"):
         frame = frame_of(page, kind)
