@@ -4,8 +4,8 @@ Every request the page makes to a host other than the live server fails the test
 themselves (the base map is off in tests). So does every Content-Security-Policy violation (the policy is the one
 production sends, settings.CONTENT_SECURITY_POLICY): Chromium's "Refused to ..." console errors and the page's
 `securitypolicyviolation` events are collected for every page a test opens. (So `page.wait_for_function` takes a
-function, "() => ...": Playwright polls a bare expression with eval, which the policy refuses.) Screenshots of the main steps land in
-test-artifacts/screenshots/.
+function, "() => ...": Playwright polls a bare expression with eval, which the policy refuses.) Screenshots of the
+main steps land in test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
