@@ -49,6 +49,7 @@ class PrivacyRecord(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("data protection record")
         verbose_name_plural = _("data protection records")
+        permissions = [("handle_reporter_request", _("Can export or erase a reporter's data on request"))]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'data protection record',
                 'verbose_name_plural': 'data protection records',
                 'ordering': ['-created_at', '-id'],
+                'permissions': [('handle_reporter_request', "Can export or erase a reporter's data on request")],
             },
         ),
     ]
