@@ -12,9 +12,14 @@ PRODUCTION_SECRET_KEY = "x7#kq2!Lm9@vT4$wZp8^Rb3&Nf6*Hc1(Yd5)Gs0_Je-Ua+Ko=Qi{Xl}
 PRODUCTION_HOST = "meldpunt.example.be"
 
 
+# Set by the browser tests for their own process (tests/browser/conftest.py); no city sets it, and check --deploy
+# rightly refuses it.
+NOT_IN_PRODUCTION = ("DJANGO_ALLOW_ASYNC_UNSAFE",)
+
+
 def production_environment(**overrides: str) -> dict[str, str]:
     return {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name not in NOT_IN_PRODUCTION},
         "DJANGO_SETTINGS_MODULE": "geo_meldpunt.settings.production",
         "MELDPUNT_SECRET_KEY": PRODUCTION_SECRET_KEY,
         "MELDPUNT_ALLOWED_HOSTS": f"testserver,{PRODUCTION_HOST},127.0.0.1",
