@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -165,6 +167,7 @@ class FollowReportApi(APIView):
         )
 
 
+@method_decorator(cache_control(private=True, no_store=True), name="dispatch")  # one reporter's report: never cached
 class TrackReportApi(APIView):
     @extend_schema(responses=s.TrackOutput)
     def get(self, request, token: str):

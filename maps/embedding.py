@@ -3,11 +3,10 @@
 Every page answers `X-Frame-Options: DENY` (XFrameOptionsMiddleware, settings.X_FRAME_OPTIONS), so no other site
 can show it in a frame and trick a visitor into clicking it (clickjacking). The embed pages (/embed/knop/,
 /embed/kaart/) are made to be framed by the city's own web site: `@embeddable` drops X-Frame-Options for them and
-sends `Content-Security-Policy: frame-ancestors 'self' <MAPS_EMBED_ORIGINS>` instead, which browsers enforce for
-every ancestor of the frame, so a site not listed sees an empty frame.
-
-This is the only Content-Security-Policy the app sends. A full policy for every page (scripts, styles, images,
-tiles) is another piece of work; when it comes, it must keep this frame-ancestors directive for these pages.
+replaces the frame-ancestors directive of the app's Content-Security-Policy (settings.CONTENT_SECURITY_POLICY,
+sent by django-csp on every answer, 'none' there) with `frame-ancestors 'self' <MAPS_EMBED_ORIGINS>`, which
+browsers enforce for every ancestor of the frame, so a site not listed sees an empty frame. The rest of the
+policy (scripts, styles, images from the app itself) stays as on every page.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import re
 from collections.abc import Callable
 from functools import wraps
 
+from csp.constants import SELF
 from django.conf import settings
 from django.core import checks
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -26,9 +26,9 @@ ORIGIN = re.compile(
 )
 
 
-def frame_ancestors() -> str:
-    """The CSP directive for the embed pages: the app itself and the configured origins, nothing else."""
-    return " ".join(["frame-ancestors", "'self'", *settings.MAPS_EMBED_ORIGINS])
+def frame_ancestors() -> list[str]:
+    """The CSP frame-ancestors sources for the embed pages: the app itself and the configured origins, nothing else."""
+    return [SELF, *settings.MAPS_EMBED_ORIGINS]
 
 
 def embeddable(view: Callable) -> Callable:
@@ -37,7 +37,9 @@ def embeddable(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Content-Security-Policy"] = frame_ancestors()
+        # Read by django-csp's middleware when it writes the header (the same as its @csp_replace decorator, with
+        # the origins read per request so that a test's settings override applies).
+        response._csp_replace = {"frame-ancestors": frame_ancestors()}
         return response
 
     return xframe_options_exempt(wrapper)

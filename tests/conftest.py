@@ -7,6 +7,10 @@ loads the reference data again after such a test, so it is there for whatever ru
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.db import connections
@@ -14,6 +18,9 @@ from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from geo_meldpunt.stats import upkeep
+from tests.production import production_environment
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_reference_data() -> None:
@@ -64,3 +71,20 @@ def _media_root(settings, tmp_path):
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture(scope="session")
+def production_static_root(tmp_path_factory) -> Path:
+    """STATIC_ROOT filled by `collectstatic` under the production settings, as the image build does (hashed names
+    and compressed copies, the manifest the pages' {% static %} links come from). Once per test session."""
+    root = tmp_path_factory.mktemp("static")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=production_environment(MELDPUNT_STATIC_ROOT=str(root)),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return root

@@ -3,8 +3,10 @@
 import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",  # login lock-out (staff login and admin)
+    "csp",
     "geo_meldpunt.core",
     "geo_meldpunt.zones",
     "geo_meldpunt.reports",
@@ -46,6 +49,7 @@ INSTALLED_APPS = [
     "geo_meldpunt.feedback",
     "geo_meldpunt.clients",  # third-party applications and their API keys (Open311)
     "geo_meldpunt.stats",
+    "geo_meldpunt.privacy",  # reporters' data: retention, export and erasure on request, with a record
     "geo_meldpunt.hotspots",  # recurring hotspots: reads reports, nothing of the domain imports it
     "geo_meldpunt.reference",
     "geo_meldpunt.legacy",  # the import of old cases, above the domain: no models, a command
@@ -56,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below; the embed pages widen frame-ancestors).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Pages: the visitor's chosen language (cookie), otherwise Dutch, never the browser's; the API is left as is.
@@ -138,6 +144,34 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("MELDPUNT_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MELDPUNT_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Photos go through the "default" storage: the file system under MEDIA_ROOT (served at MEDIA_URL by the web server
+# in front of the app, deploy/nginx/), or S3-compatible object storage when MELDPUNT_MEDIA_S3_BUCKET is set
+# (django-storages; `pip install '.[s3]'`; docs/deployment.md). Static files: collectstatic into STATIC_ROOT,
+# served by WhiteNoise under the production settings.
+MEDIA_S3_BUCKET = env("MELDPUNT_MEDIA_S3_BUCKET")
+STORAGES = {
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": MEDIA_S3_BUCKET,
+                "endpoint_url": env("MELDPUNT_MEDIA_S3_ENDPOINT_URL") or None,
+                "region_name": env("MELDPUNT_MEDIA_S3_REGION") or None,
+                "access_key": env("MELDPUNT_MEDIA_S3_ACCESS_KEY_ID") or None,
+                "secret_key": env("MELDPUNT_MEDIA_S3_SECRET_ACCESS_KEY") or None,
+                # Links to photos are signed and expire: a photo is never public by its address alone.
+                "querystring_auth": True,
+                "querystring_expire": int(env("MELDPUNT_MEDIA_S3_LINK_SECONDS", "3600")),
+                "default_acl": None,
+                "file_overwrite": False,
+                "custom_domain": env("MELDPUNT_MEDIA_S3_CUSTOM_DOMAIN") or None,
+            },
+        }
+        if MEDIA_S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -252,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
     "hotspots-weekly-snapshot": {
         "task": "hotspots.take_weekly_snapshot",
         "schedule": crontab(day_of_week="mon", hour=4, minute=20),
+    },
+    # Contact details of reports closed longer than PRIVACY_CONTACT_RETENTION_DAYS ago are cleared, with a record.
+    "privacy-anonymise-closed": {
+        "task": "privacy.anonymise_closed_reports",
+        "schedule": crontab(hour=2, minute=50),
     },
 }
 
@@ -458,6 +497,57 @@ HOTSPOTS_SNAPSHOT_MAX_AGE_DAYS = 8
 # finished after HOTSPOTS_DETECTION_RETRY_MINUTES (a lost message, a worker restarted) is asked for again.
 HOTSPOTS_DETECTION_FRESH_HOURS = 24
 HOTSPOTS_DETECTION_RETRY_MINUTES = 15
+
+# --- Data protection (geo_meldpunt/privacy) ---------------------------------------------------------------------
+# The reporter's contact details (name, e-mail, phone), the followers' addresses and the addresses mails and surveys
+# went to are cleared this many days after a report was closed (a daily job, CELERY_BEAT_SCHEDULE); the report, its
+# history and its figures stay. A reopened report is not closed, so its clock starts again when it closes.
+PRIVACY_CONTACT_RETENTION_DAYS = int(env("MELDPUNT_CONTACT_RETENTION_DAYS", "365"))
+
+# --- Content-Security-Policy (django-csp 4) --------------------------------------------------------------------
+# Every page: scripts, styles, fonts and data from the app itself only, no inline script or style, no plugin, no
+# frame. Images also from the base-map tile server and the photo storage, plus data: and blob: (photo previews
+# before upload). The embed pages (maps/embedding.py) replace frame-ancestors with the app and MAPS_EMBED_ORIGINS.
+
+
+def content_security_policy(*extra_image_origins: str) -> dict:
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF],
+            "style-src": [SELF],
+            "img-src": [SELF, "data:", "blob:", *sorted({o for o in extra_image_origins if o})],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "worker-src": [SELF],
+            "manifest-src": [SELF],
+            "frame-src": [NONE],
+            "object-src": [NONE],
+            "base-uri": [SELF],
+            "form-action": [SELF],
+            "frame-ancestors": [NONE],
+        }
+    }
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def media_origin() -> str:
+    """Where photo links point when they are not on the app itself: the S3 storage's domain or endpoint."""
+    if not MEDIA_S3_BUCKET:
+        return ""
+    if domain := env("MELDPUNT_MEDIA_S3_CUSTOM_DOMAIN"):
+        return f"https://{domain}"
+    return origin_of(env("MELDPUNT_MEDIA_S3_ENDPOINT_URL")) or "https://*.amazonaws.com"
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(
+    origin_of(str(MAPS_BASE_LAYERS.get(MAPS_BASE_LAYER, {}).get("url", ""))),
+    media_origin(),
+)
 
 LOGGING = {
     "version": 1,

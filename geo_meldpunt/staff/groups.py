@@ -29,19 +29,16 @@ _CONFIGURATION = (
     "zones.view_routingrule", "zones.add_routingrule", "zones.change_routingrule", "zones.delete_routingrule",
     "zones.view_zone",
 )  # fmt: skip
+# A reporter's request about their data (export, erasure) is the coordinator's: the admin's "Data protection" page.
+_PRIVACY = ("privacy.view_privacyrecord", "privacy.handle_reporter_request")
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    COORDINATOR: (*_CONFIGURATION, "reports.view_report", "reports.view_follower"),
+    COORDINATOR: (*_CONFIGURATION, "reports.view_report", "reports.view_follower", *_PRIVACY),
     # Client applications and their API keys (Open311): the administrator's alone, keys open the city's API.
     ADMINISTRATOR: (
-        "reports.*",
-        "zones.*",
-        "staff.*",
-        "clients.*",
-        "auth.view_user",
-        "auth.add_user",
-        "auth.change_user",
+        "reports.*", "zones.*", "staff.*", "clients.*", "auth.view_user", "auth.add_user", "auth.change_user",
+        *_PRIVACY,
     ),
-}
+}  # fmt: skip
 
 
 def groups_sync(*, group_model: Any, permission_model: Any) -> None:

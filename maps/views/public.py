@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.cache import cache_control
 
 from geo_meldpunt.reports import selectors
 from geo_meldpunt.reports.models import OPEN_STATUSES, SOLVED_STATUSES, Category, Report, ReportEvent, Status
@@ -67,6 +68,9 @@ def kaart(request):
     )
 
 
+# The tracking page is the reporter's own (their report, its history and answer): no shared cache may keep it and
+# no browser may write it to disk.
+@cache_control(private=True, no_store=True)
 def track(request, token: str):
     report = selectors.report_by_token(token=token)
     if report is None:

@@ -1,7 +1,11 @@
 """Browser tests: Playwright drives Debian's Chromium against a live server with the Oostende reference data.
 
 Every request the page makes to a host other than the live server fails the test: pages must serve every asset
-themselves (the base map is off in tests). Screenshots of the main steps land in test-artifacts/screenshots/.
+themselves (the base map is off in tests). So does every Content-Security-Policy violation (the policy is the one
+production sends, settings.CONTENT_SECURITY_POLICY): Chromium's "Refused to ..." console errors and the page's
+`securitypolicyviolation` events are collected for every page a test opens. (So `page.wait_for_function` takes a
+function, "() => ...": Playwright polls a bare expression with eval, which the policy refuses.) Screenshots of the
+main steps land in test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -60,12 +64,53 @@ class OutsideRequests:
             route.abort()
 
 
-def _new_page(browser, live_server, request, also_allow=(), **context_options) -> tuple[Page, OutsideRequests]:
+# Runs in every frame before the page's own scripts; reports what the CSP blocked, whatever the directive.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} `
+    + `in ${event.documentURI} (${event.sourceFile || "?"}:${event.lineNumber})`);
+});
+"""
+
+
+class CspViolations:
+    """Content-Security-Policy violations seen in the console of any page a test opened.
+
+    `allow(text)`: a test that checks a refusal on purpose (a site that may not frame the embed pages) names it;
+    every other violation fails the test.
+    """
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.allowed: list[str] = []
+
+    def handle(self, message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation:"):
+            self.seen.append(text)
+
+    def allow(self, text: str) -> None:
+        self.allowed.append(text)
+
+    def unexpected(self) -> list[str]:
+        return [text for text in self.seen if not any(allowed in text for allowed in self.allowed)]
+
+
+@pytest.fixture
+def csp_violations() -> CspViolations:
+    return CspViolations()
+
+
+def _new_page(
+    browser, live_server, request, csp: CspViolations, also_allow=(), **context_options
+) -> tuple[Page, OutsideRequests]:
     options = {"locale": "nl-BE", "viewport": {"width": 1280, "height": 900}, "base_url": live_server.url}
     options.update(context_options)
     context = browser.new_context(**options)
     outside = OutsideRequests(urlsplit(live_server.url).netloc, *also_allow)
     context.route("**/*", outside.handle)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on("console", csp.handle)
     page = context.new_page()
     page.set_default_timeout(10_000)
     request.addfinalizer(context.close)
@@ -79,14 +124,15 @@ def live_site(reference_data_reloaded, transactional_db, live_server):
 
 
 @pytest.fixture
-def page(browser, live_site, request):
-    page, outside = _new_page(browser, live_site, request)
+def page(browser, live_site, request, csp_violations):
+    page, outside = _new_page(browser, live_site, request, csp_violations)
     yield page
     assert outside.seen == [], f"the page asked hosts other than the app itself: {outside.seen}"
+    assert csp_violations.unexpected() == [], "the Content-Security-Policy blocked something the page needs"
 
 
 @pytest.fixture
-def new_page(browser, live_site, request):
+def new_page(browser, live_site, request, csp_violations):
     """Open another page with its own context options (viewport, locale, geolocation, permissions).
 
     `also_allow`: further host:port pairs the page may ask, each a local server the test itself runs (the city's
@@ -95,13 +141,14 @@ def new_page(browser, live_site, request):
     opened: list[OutsideRequests] = []
 
     def make(also_allow: tuple[str, ...] = (), **context_options) -> Page:
-        page, outside = _new_page(browser, live_site, request, also_allow, **context_options)
+        page, outside = _new_page(browser, live_site, request, csp_violations, also_allow, **context_options)
         opened.append(outside)
         return page
 
     yield make
     for outside in opened:
         assert outside.seen == [], f"the page asked hosts other than the app itself: {outside.seen}"
+    assert csp_violations.unexpected() == [], "the Content-Security-Policy blocked something the page needs"
 
 
 @pytest.fixture
@@ -129,7 +176,8 @@ AXE_INCOMPLETE_FAILS = ("link-in-text-block",)
 def axe_violations(page: Page) -> list[dict]:
     """WCAG 2.0/2.1 level A and AA violations on the page as it is now, from axe-core run inside Chromium, with
     AXE_EXTRA_RULES, and the results of AXE_INCOMPLETE_FAILS that axe could not decide."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol, which the page's CSP does not govern (a <script> tag would be refused).
+    page.evaluate(AXE.read_text())
     result = page.evaluate(
         """async (extra) => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},

@@ -105,10 +105,10 @@ def test_every_page_with_a_map_passes_axe_with_and_without_the_base_map(
             violations[name] = found
 
     def pin_on_the_map() -> None:
-        page.wait_for_function("window.meldReady === true")
+        page.wait_for_function("() => window.meldReady === true")
         page.get_by_test_id("kind-melding").check()
         page.get_by_test_id("next-kind").click()
-        page.wait_for_function("window.meldMap !== undefined")
+        page.wait_for_function("() => window.meldMap !== undefined")
         page.get_by_test_id("pin-centre").click()
         page.locator('#meld-place[data-place="inside"]').wait_for(state="attached")
 

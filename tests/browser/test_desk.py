@@ -52,7 +52,7 @@ def watch_errors(page) -> list[str]:
 
 def open_desk(page) -> None:
     page.goto("/balie/")
-    page.wait_for_function("window.deskReady === true")
+    page.wait_for_function("() => window.deskReady === true")
 
 
 def find_address(page, typed: str, label: str) -> None:
@@ -336,10 +336,10 @@ def test_a_logged_in_employee_reports_on_meld_as_staff_without_contact_fields(
     )
     log_in(page, live_site, warden)
     page.goto("/meld/")
-    page.wait_for_function("window.meldReady === true")
+    page.wait_for_function("() => window.meldReady === true")
     page.get_by_test_id("kind-melding").check()
     page.get_by_test_id("next-kind").click()
-    page.wait_for_function("window.meldMap !== undefined")
+    page.wait_for_function("() => window.meldMap !== undefined")
     x, y = page.evaluate(
         """([lat, lon]) => {
             window.meldMap.setView([lat, lon], 17, {animate: false});
@@ -379,6 +379,6 @@ def test_a_logged_in_employee_reports_on_meld_as_staff_without_contact_fields(
 
 def test_an_anonymous_citizen_still_types_contact_details_on_meld(page):
     page.goto("/meld/")
-    page.wait_for_function("window.meldReady === true")
+    page.wait_for_function("() => window.meldReady === true")
     assert page.get_by_test_id("staff-reporter").count() == 0
     assert page.evaluate("() => JSON.parse(document.getElementById('meld-config').textContent).staff") is None

@@ -52,7 +52,7 @@ def phone(new_page, live_site, user, *, at=HERE, accuracy=15):
 
 def open_field(page, *, place: str = "inside") -> None:
     page.goto("/veld/")
-    page.wait_for_function("window.fieldReady === true")
+    page.wait_for_function("() => window.fieldReady === true")
     page.locator(f'#field-place[data-place="{place}"]').wait_for(state="attached")
 
 
@@ -131,7 +131,7 @@ def test_a_warden_on_a_phone_reports_with_a_photo_and_gets_no_acknowledgement_ma
     assert page.get_by_test_id("photo-list").locator("img").count() == 0
     screenshot(page, "field-360-sent")
     # Chromium would offer to install it: manifest, icons and service worker are in order.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     cdp = page.context.new_cdp_session(page)
     errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
     assert [e for e in errors if e != "in-incognito"] == []  # Playwright's contexts are incognito ones
@@ -169,7 +169,7 @@ def test_offline_reports_wait_on_the_phone_and_are_sent_exactly_once(
     page = phone(new_page, live_site, warden)
     open_field(page)
     # The service worker has taken the page: it can open without a connection from now on.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
     page.context.set_offline(True)
     page.get_by_test_id("connection").wait_for()
@@ -178,11 +178,11 @@ def test_offline_reports_wait_on_the_phone_and_are_sent_exactly_once(
     page.locator("#field-queue-list > li[data-state='waiting']").wait_for()
     fill_report(page, category="sluikstort", impact=3)
     page.get_by_test_id("send").tap()
-    page.wait_for_function("document.querySelectorAll('#field-queue-list > li[data-state=waiting]').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#field-queue-list > li[data-state=waiting]').length === 2")
 
     # Offline, the page opens again from the phone, and both reports still wait there, the photos with them.
     page.reload()
-    page.wait_for_function("window.fieldReady === true")
+    page.wait_for_function("() => window.fieldReady === true")
     assert queue_states(page) == ["waiting", "waiting"]
     assert page.evaluate(READ_QUEUE) == 2
     assert page.evaluate("() => window.replay.map(item => item.photos.length)") == [2, 0]
@@ -195,7 +195,7 @@ def test_offline_reports_wait_on_the_phone_and_are_sent_exactly_once(
 
     # The connection comes back: both are sent, once each.
     page.context.set_offline(False)
-    page.wait_for_function("document.querySelectorAll('#field-queue-list > li[data-state=sent]').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#field-queue-list > li[data-state=sent]').length === 2")
     reports = list(Report.objects.order_by("id"))
     assert [(r.category.slug, r.channel, r.created_by_id) for r in reports] == [
         ("graffiti", "field", warden.pk),
@@ -209,7 +209,7 @@ def test_offline_reports_wait_on_the_phone_and_are_sent_exactly_once(
     # server knows their idempotency keys and answers with the reports already made.
     assert page.evaluate(REPLAY_QUEUE) == 2
     page.get_by_test_id("send-now").tap()
-    page.wait_for_function("document.querySelectorAll('#field-queue-list > li[data-state=sent]').length === 4")
+    page.wait_for_function("() => document.querySelectorAll('#field-queue-list > li[data-state=sent]').length === 4")
     sent = page.locator("#field-queue-list > li[data-state=sent]")
     assert sent.evaluate_all("items => items.map(i => i.dataset.outcome)") == ["again", "again", "received", "received"]
     assert reports[1].reference in page.get_by_test_id("send-status").inner_text()
@@ -283,7 +283,7 @@ def test_a_report_the_server_refuses_stays_on_the_phone_with_the_reason_until_re
 ):
     page = phone(new_page, live_site, warden)
     open_field(page)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     # Offline the place cannot be checked: a warden on the pier reports a spot that lies in the sea.
     page.context.set_offline(True)
     page.context.set_geolocation({"latitude": SEA[0], "longitude": SEA[1], "accuracy": 10})
@@ -345,9 +345,9 @@ def test_when_the_answer_is_lost_on_the_way_back_the_resend_makes_no_second_repo
 def test_logging_out_forgets_the_kept_page_but_not_the_waiting_reports(new_page, live_site, warden):
     page = phone(new_page, live_site, warden)
     open_field(page)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function(
-        "caches.keys().then(async n => n.length === 1 && await caches.match('/veld/') !== undefined)"
+        "() => caches.keys().then(async n => n.length === 1 && await caches.match('/veld/') !== undefined)"
     )
     page.context.set_offline(True)
     fill_report(page, category="graffiti")

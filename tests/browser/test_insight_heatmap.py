@@ -86,7 +86,7 @@ def test_a_planner_reads_the_heatmap_as_heat_and_as_classes_and_filters_it(
 
     # The same figures as squares coloured by class.
     page.get_by_label("Vakken gekleurd per klasse").check()
-    page.wait_for_function("document.getElementById('heat-map').dataset.view === 'cells'")
+    page.wait_for_function("() => document.getElementById('heat-map').dataset.view === 'cells'")
     squares = page.locator("#heat-map .leaflet-overlay-pane path")
     assert squares.count() == 3
     fills = {squares.nth(i).get_attribute("fill") for i in range(3)}

@@ -50,7 +50,7 @@ def test_a_late_cluster_answer_does_not_overwrite_the_detail_view(page, reports,
 
     page.route("**/api/v1/reports/clusters/**", hold)
     set_view(page, 11)
-    page.wait_for_function("document.querySelector('#kaart-summary').dataset.state === 'loading'")
+    page.wait_for_function("() => document.querySelector('#kaart-summary').dataset.state === 'loading'")
     for _ in range(100):
         if held:
             break

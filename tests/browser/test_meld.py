@@ -42,7 +42,7 @@ def watch_errors(page) -> list[str]:
 
 def open_meld(page) -> None:
     page.goto("/meld/")
-    page.wait_for_function("window.meldReady === true")
+    page.wait_for_function("() => window.meldReady === true")
 
 
 def current_step(page) -> str:
@@ -56,7 +56,7 @@ def wait_for_step(page, step: str) -> None:
 def choose_kind(page, kind: str) -> None:
     page.get_by_test_id(f"kind-{kind}").check()
     page.get_by_test_id("next-kind").click()
-    page.wait_for_function("window.meldMap !== undefined")
+    page.wait_for_function("() => window.meldMap !== undefined")
 
 
 def click_map(page, lat: float, lon: float) -> None:
@@ -283,7 +283,7 @@ def test_in_english_the_report_is_stored_in_english_and_errors_come_in_english(p
     errors = watch_errors(page)
     open_meld(page)
     page.get_by_role("button", name=re.compile("English")).click()  # the site's language switcher
-    page.wait_for_function("window.meldReady === true && document.documentElement.lang === 'en'")
+    page.wait_for_function("() => window.meldReady === true && document.documentElement.lang === 'en'")
 
     choose_kind(page, "klacht")
     click_map(page, *SEA)
@@ -386,7 +386,7 @@ def test_a_failed_submission_is_kept_and_retried_once_the_server_answers(page, s
     screenshot(page, "step-details-send-failed")
 
     page.reload()  # the reporter reloads the page: the draft comes back, the photo cannot
-    page.wait_for_function("window.meldReady === true")
+    page.wait_for_function("() => window.meldReady === true")
     page.get_by_test_id("draft-notice").wait_for()
     assert page.locator("#meld-draft-photos").is_visible()
     assert current_step(page) == "details"
@@ -421,7 +421,7 @@ def test_a_keyboard_only_reporter_goes_from_start_to_confirmation(page, screensh
     keyboard.press("Space")  # the first kind, melding
     press_until(page, "Tab", focus_on("next-kind"))
     keyboard.press("Enter")
-    page.wait_for_function("window.meldMap !== undefined")
+    page.wait_for_function("() => window.meldMap !== undefined")
 
     press_until(page, "Tab", focus_on("address-query"))
     keyboard.type("Wapenplein 1")

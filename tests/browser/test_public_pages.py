@@ -143,7 +143,7 @@ def test_the_map_counts_clusters_at_low_zoom_and_shows_reports_at_the_detail_zoo
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     # Popups fade in; axe measures contrast with the opacity of the moment.
-    page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     assert target.reference in popup.inner_text()
     assert target.category.name_nl in popup.inner_text()
     assert page.locator(".leaflet-popup-close-button").get_attribute("aria-label") != "Close popup"
@@ -160,7 +160,7 @@ def test_a_cluster_zooms_in_when_chosen_with_the_keyboard(page, reports):
     page.locator(".leaflet-marker-icon.cluster-icon").first.focus()
     page.keyboard.press("Enter")
 
-    page.wait_for_function(f"Meldpunt.publicMap.map.getZoom() > {zoom}")
+    page.wait_for_function(f"() => Meldpunt.publicMap.map.getZoom() > {zoom}")
     wait_for_map(page)
     assert sum(cluster_counts(page)) + page.locator(".leaflet-marker-icon.report-icon").count() > 0
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('hotspots', '0001_initial'),
-        ('reports', '0012_report_open_backlog_index'),
+        ('reports', '0014_report_open_backlog_index'),
     ]
 
     operations = [
