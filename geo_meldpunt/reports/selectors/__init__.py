@@ -9,7 +9,13 @@ Duplicate search has a module of its own: reports/duplicates.py. The names are g
 `selectors.public_reports(...)` reads as before.
 """
 
-from .clusters import ReportCluster, cluster_cell_size, public_report_clusters
+from .clusters import (
+    ReportCluster,
+    cluster_cell_size,
+    cluster_feature,
+    public_report_clusters,
+    public_report_clusters_geojson,
+)
 from .deadlines import (
     DepartmentDigest,
     OverdueDigest,
@@ -48,6 +54,7 @@ __all__ = [
     "categories_active",
     "categories_for_reporter",
     "cluster_cell_size",
+    "cluster_feature",
     "due_soon_horizon",
     "overdue_digest_data",
     "overdue_report",
@@ -55,6 +62,7 @@ __all__ = [
     "public_map_rows",
     "public_report_by_reference",
     "public_report_clusters",
+    "public_report_clusters_geojson",
     "public_reports",
     "reports_around",
     "reports_created_by",
