@@ -58,20 +58,19 @@ RAW_VISIBLE = """WHERE c.is_public AND r.point IS NOT NULL
   AND (r.status = ANY(%(open)s) OR (r.status = ANY(%(solved)s) AND r.updated_at >= %(solved_since)s))"""
 
 # The floor of the endpoint: the stored cells of all public categories (category_id 0), open and solved, grouped
-# from the stored grid to the zoom's grid, and the GeoJSON built in PostgreSQL. Served by the unique index
-# mapcell_key (grid, ix, iy, category_id, status_group).
+# from the stored grid to the zoom's grid, and the GeoJSON written in PostgreSQL, compactly by string concatenation
+# (json_build_object writes " : " and ", " and is slower). Served by the unique index mapcell_key
+# (grid, ix, iy, category_id, status_group).
 FLOOR_CELLS_SQL = """
-SELECT json_build_object(
-  'type', 'FeatureCollection',
-  'features', coalesce(json_agg(json_build_object(
-     'type', 'Feature',
-     'geometry', json_build_object('type', 'Point', 'coordinates',
-                                   json_build_array(round(lon::numeric, 6), round(lat::numeric, 6))),
-     'properties', json_build_object('count', n, 'cell', json_build_array(
-        round((x * 360.0 / 2 ^ %(grid)s - 180)::numeric, 7),
-        round(degrees(atan(sinh(pi() * (1 - 2.0 * (y + 1) / 2 ^ %(grid)s))))::numeric, 7),
-        round(((x + 1) * 360.0 / 2 ^ %(grid)s - 180)::numeric, 7),
-        round(degrees(atan(sinh(pi() * (1 - 2.0 * y / 2 ^ %(grid)s))))::numeric, 7))))), '[]'))::text
+SELECT '{"type":"FeatureCollection","features":[' || coalesce(string_agg(
+  '{"type":"Feature","geometry":{"type":"Point","coordinates":['
+  || round(lon::numeric, 6)::float8 || ',' || round(lat::numeric, 6)::float8
+  || ']},"properties":{"count":' || n || ',"cell":['
+  || round((x * 360.0 / 2 ^ %(grid)s - 180)::numeric, 7)::float8 || ','
+  || round(degrees(atan(sinh(pi() * (1 - 2.0 * (y + 1) / 2 ^ %(grid)s))))::numeric, 7)::float8 || ','
+  || round(((x + 1) * 360.0 / 2 ^ %(grid)s - 180)::numeric, 7)::float8 || ','
+  || round(degrees(atan(sinh(pi() * (1 - 2.0 * y / 2 ^ %(grid)s))))::numeric, 7)::float8
+  || ']}}', ','), '') || ']}'
 FROM (
   SELECT ix >> %(shift)s AS x, iy >> %(shift)s AS y, sum(n) AS n,
          sum(lon_sum) / sum(n) AS lon, sum(lat_sum) / sum(n) AS lat
