@@ -120,7 +120,7 @@ def main() -> None:
         with CaptureQueriesContext(connection) as ctx:
             fn(urls[depths[-1]])
         counts[side] = len(ctx.captured_queries)
-    print(f"SQL statements per page (a transaction's BEGIN and COMMIT not counted): {counts}")
+    print(f"SQL statements per page (BEGIN and COMMIT of the page's transaction included): {counts}")
     times: dict[tuple[str, int], list[float]] = {(side, d): [] for side in ("project", "raw") for d in depths}
     for _ in range(args.repeat):
         for d in depths:

@@ -293,7 +293,7 @@ def main() -> None:
         print(f"  {name:<44} median {s['median']:8.2f} ms   p95 {s['p95']:8.2f} ms   {ratio}{in_gc}")
 
     def statements(fn, *args) -> int:
-        """SQL statements of one call (a transaction's BEGIN and COMMIT are not statements Django logs)."""
+        """SQL statements of one call, as Django logs them (a transaction's BEGIN and COMMIT included)."""
         with CaptureQueriesContext(connection) as ctx:
             fn(*args)
         return len(ctx.captured_queries)

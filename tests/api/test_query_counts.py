@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 ORIGIN = point_at(*WAPENPLEIN)
 # The page's planner settings (no parallel workers, no JIT, for this transaction) and the page itself, its public
 # photos included (an array subquery per row of the page): nothing per row, and no count (keyset pages). The
-# transaction is a savepoint here (tests run inside one); its SAVEPOINT and RELEASE are not counted.
+# transaction is a savepoint here (tests run inside one); its SAVEPOINT and RELEASE are not counted (outside a test,
+# BEGIN and COMMIT: four statements on the wire, two of them the transaction's bracket).
 LIST_QUERIES = 2
 # Category lookup, deadline regulation (one row by primary key), covering zones, candidate rules, reference
 # counter, report, event: 7, plus the transaction's savepoint and release. Measured at 9 (the peer we compare
