@@ -72,11 +72,11 @@ class _Coordinate(Func):
 def public_map_rows(reports: QuerySet[Report], *, language: str) -> QuerySet[Report, dict[str, Any]]:
     """What the public map shows of each report (a queryset of public_reports), as plain rows, in its order.
 
-    One statement, no model instances: the point's lon and lat, the report's public columns, its category's slug,
-    name (in `language` and in Dutch, the fallback) and photos_public, its department's names, and the names of its
-    photos (stored file names, in upload order) when its category's photos may be shown, an empty list otherwise.
-    The photos are an array subquery on the page's rows only (index reportphoto_report_id), so a page of 500 is
-    still one statement. Nothing personal is read: no reporter, description, tracking token or contact.
+    One statement, no model instances: the point's lon and lat, the report's public columns, its category's slug and
+    name (in `language` and in Dutch, the fallback), its department's names, and the names of its photos (stored
+    file names, in upload order) when its category's photos may be shown publicly, an empty list otherwise. The
+    photos are an array subquery per row of the page (the index on report_id), so a page of 500 is still one
+    statement. Nothing personal is read: no reporter, description, tracking token or contact.
     """
     names = [f"name_{language}"] if language != "nl" else []
     photos = ArraySubquery(
