@@ -22,6 +22,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from geo_meldpunt.reports.selectors import public_map_page
+
 Position = tuple[dt.datetime, int]
 
 CURSOR_PARAM = "cursor"
@@ -69,9 +71,9 @@ class CursorField(serializers.Field):
 class KeysetGeoJsonPagination(BasePagination):
     """A GeoJSON FeatureCollection page with a `next` link (null on the last page), no count.
 
-    The queryset must be ordered by (-created_at, -id) and already start after the request's cursor (the
-    selector filters on it, see public_reports(after=...)); this class takes one row more than the page to know
-    whether there is a next one.
+    The queryset must be ordered by (-created_at, -id), already start after the request's cursor (the selector
+    filters on it, see public_reports(after=...)) and give rows with "created_at" and "id" (public_map_rows);
+    this class reads one row more than the page (public_map_page) to know whether there is a next one.
     """
 
     page_size = 100
@@ -87,11 +89,11 @@ class KeysetGeoJsonPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         size = self.get_page_size(request)
-        rows = list(queryset[: size + 1])
+        rows = public_map_page(queryset, limit=size + 1)
         self.request = request
         self.has_next = len(rows) > size
         page = rows[:size]
-        self.last = (page[-1].created_at, page[-1].pk) if page else None
+        self.last = (page[-1]["created_at"], page[-1]["id"]) if page else None
         return page
 
     def get_next_link(self) -> str | None:

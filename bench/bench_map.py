@@ -10,15 +10,20 @@ one process with DEBUG off, and each pair is interleaved (project, floor, projec
         (stats_mapcell, the all-public-categories rows, grouped to the zoom's grid) that builds the same GeoJSON
         text in PostgreSQL, fetched through a cursor (no correction for solved reports that aged off the map since
         the last sweep: a lower bound; "same cells" allows the counts to differ by those few reports only);
-      - public_report_clusters() alone (the selector the endpoint calls), and
+      - public_report_clusters_geojson() alone (the selector the endpoint calls: the cells' GeoJSON written by
+        PostgreSQL), and
       - for reference, the best query without stored cells: every visible report in the box grouped by its cell.
   (b) clusters for screen-sized views (1280 x 800 pixels) at zoom 14 and 16 centred on random reports, so that
       the dense centre is among them: the endpoint against the same cells floor;
   (c) the list at a zoom-17 screen, as the map asks it: GET /api/v1/reports/?bbox=<screen>&page_size=500 (the
       first keyset page, no count) against the raw first page: the same rows by hand (the visible reports in
-      the box, newest first, LIMIT 500) through a cursor, with the same columns the endpoint reads.
+      the box, newest first, LIMIT 500, with the public photos) through a cursor, with the same columns the
+      endpoint reads, and the same planner settings (no parallel workers, no JIT: a walk of a few hundred index
+      entries, see selectors.public_map_page).
 
-Both sides must give the same answer; EXPLAIN ANALYZE of the floors is printed.
+Both sides must give the same answer; EXPLAIN ANALYZE of the floors is printed, and the SQL statements of one
+endpoint call. Python's garbage collector is watched: the time its collections took inside each timed call is
+summed per side ("gc"), so that a slow outlier can be told apart from a slow query.
 
     .venv/bin/python bench/bench_map.py --db meldpunt_bench --repeat 10 --views 30
 
@@ -53,20 +58,19 @@ RAW_VISIBLE = """WHERE c.is_public AND r.point IS NOT NULL
   AND (r.status = ANY(%(open)s) OR (r.status = ANY(%(solved)s) AND r.updated_at >= %(solved_since)s))"""
 
 # The floor of the endpoint: the stored cells of all public categories (category_id 0), open and solved, grouped
-# from the stored grid to the zoom's grid, and the GeoJSON built in PostgreSQL. Served by the unique index
-# mapcell_key (grid, ix, iy, category_id, status_group).
+# from the stored grid to the zoom's grid, and the GeoJSON written in PostgreSQL, compactly by string concatenation
+# (json_build_object writes " : " and ", " and is slower). Served by the unique index mapcell_key
+# (grid, ix, iy, category_id, status_group).
 FLOOR_CELLS_SQL = """
-SELECT json_build_object(
-  'type', 'FeatureCollection',
-  'features', coalesce(json_agg(json_build_object(
-     'type', 'Feature',
-     'geometry', json_build_object('type', 'Point', 'coordinates',
-                                   json_build_array(round(lon::numeric, 6), round(lat::numeric, 6))),
-     'properties', json_build_object('count', n, 'cell', json_build_array(
-        round((x * 360.0 / 2 ^ %(grid)s - 180)::numeric, 7),
-        round(degrees(atan(sinh(pi() * (1 - 2.0 * (y + 1) / 2 ^ %(grid)s))))::numeric, 7),
-        round(((x + 1) * 360.0 / 2 ^ %(grid)s - 180)::numeric, 7),
-        round(degrees(atan(sinh(pi() * (1 - 2.0 * y / 2 ^ %(grid)s))))::numeric, 7))))), '[]'))::text
+SELECT '{"type":"FeatureCollection","features":[' || coalesce(string_agg(
+  '{"type":"Feature","geometry":{"type":"Point","coordinates":['
+  || round(lon::numeric, 6)::float8 || ',' || round(lat::numeric, 6)::float8
+  || ']},"properties":{"count":' || n || ',"cell":['
+  || round((x * 360.0 / 2 ^ %(grid)s - 180)::numeric, 7)::float8 || ','
+  || round(degrees(atan(sinh(pi() * (1 - 2.0 * (y + 1) / 2 ^ %(grid)s))))::numeric, 7)::float8 || ','
+  || round(((x + 1) * 360.0 / 2 ^ %(grid)s - 180)::numeric, 7)::float8 || ','
+  || round(degrees(atan(sinh(pi() * (1 - 2.0 * y / 2 ^ %(grid)s))))::numeric, 7)::float8
+  || ']}}', ','), '') || ']}'
 FROM (
   SELECT ix >> %(shift)s AS x, iy >> %(shift)s AS y, sum(n) AS n,
          sum(lon_sum) / sum(n) AS lon, sum(lat_sum) / sum(n) AS lat
@@ -100,7 +104,9 @@ GROUP BY 1, 2
 # report_public_recent's predicate (open or solved), so the planner may walk it newest first.
 RAW_LIST_PAGE_SQL = (
     """
-SELECT r.reference, r.id, r.kind, r.status, r.address, r.created_at, r.point, c.slug, c.name_nl, d.slug, d.name_nl
+SELECT r.reference, r.id, r.kind, r.status, r.address, r.created_at, ST_X(r.point::geometry), ST_Y(r.point::geometry),
+       c.slug, c.name_nl, d.name_nl,
+       ARRAY(SELECT p.image FROM reports_reportphoto p WHERE c.photos_public AND p.report_id = r.id ORDER BY p.id)
 FROM reports_report r
 JOIN reports_category c ON c.id = r.category_id
 JOIN zones_department d ON d.id = r.department_id
@@ -115,12 +121,30 @@ LIMIT %(limit)s
 )
 
 
+# A LIMIT walk down an index: one backend process, not JIT-compiled (what selectors.public_map_page sets too).
+PAGE_SETTINGS_SQL = "SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
+
+
 def screen_bbox(lon: float, lat: float, zoom: int) -> tuple[float, float, float, float]:
     """The box a SCREEN_PX map shows at `zoom`, centred on (lon, lat) (Web Mercator, close enough for a city)."""
     degrees_per_px = 360 / 2**zoom / 256
     half_w = SCREEN_PX[0] / 2 * degrees_per_px
     half_h = SCREEN_PX[1] / 2 * degrees_per_px * math.cos(math.radians(lat))
     return (lon - half_w, lat - half_h, lon + half_w, lat + half_h)
+
+
+GC_PAUSES: list[tuple[int, float, float]] = []  # (generation, start, seconds) of every collection
+
+
+def _gc_watch(phase: str, info: dict) -> None:
+    if phase == "start":
+        GC_PAUSES.append((info["generation"], time.perf_counter(), 0.0))
+    elif GC_PAUSES:
+        generation, started, _ = GC_PAUSES[-1]
+        GC_PAUSES[-1] = (generation, started, time.perf_counter() - started)
+
+
+GC_MS: dict[str, list[float]] = {}  # per side: the collections' time inside each timed call, ms
 
 
 def interleaved(sides: dict, args_list: list, repeat: int) -> tuple[dict[str, list[float]], dict[str, list]]:
@@ -130,12 +154,15 @@ def interleaved(sides: dict, args_list: list, repeat: int) -> tuple[dict[str, li
             fn(*args)
     times: dict[str, list[float]] = {name: [] for name in sides}
     answers: dict[str, list] = {name: [] for name in sides}
+    GC_MS.clear()
     for _ in range(repeat):
         for args in args_list:
             for name, fn in sides.items():
+                seen = len(GC_PAUSES)
                 t0 = time.perf_counter()
                 answer = fn(*args)
                 times[name].append(time.perf_counter() - t0)
+                GC_MS.setdefault(name, []).append(sum(p for _g, _s, p in GC_PAUSES[seen:]) * 1000)
                 answers[name].append(answer)
     return times, answers
 
@@ -168,14 +195,17 @@ def main() -> None:
     args = parser.parse_args()
 
     django_setup(args.db)
+    import gc
+
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, transaction
     from django.db.utils import ProgrammingError
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from geo_meldpunt.reports.models import OPEN_STATUSES, SOLVED_STATUSES
-    from geo_meldpunt.reports.selectors import public_report_clusters, public_reports
+    from geo_meldpunt.reports.selectors import public_report_clusters_geojson, public_reports
     from geo_meldpunt.stats.cells import _range
     from geo_meldpunt.stats.grid import cell_bounds, cell_range, grid_for_zoom
 
@@ -226,7 +256,7 @@ def main() -> None:
             return cursor.fetchone()[0]
 
     def selector_clusters(bbox, zoom):
-        return public_report_clusters(bbox=bbox, zoom=zoom)
+        return public_report_clusters_geojson(bbox=bbox, zoom=zoom)
 
     def reports_clusters(bbox, zoom):
         grid = zoom + 2
@@ -254,9 +284,19 @@ def main() -> None:
 
     results: dict = {**info, "reports": total, "public": public_total, "city": {}, "views": {}}
 
-    def row(name, s, base=None):
+    gc.callbacks.append(_gc_watch)
+
+    def row(name, s, base=None, side=None):
         ratio = f"{s['median'] / base['median']:6.2f}x" if base else "       "
-        print(f"  {name:<44} median {s['median']:8.2f} ms   p95 {s['p95']:8.2f} ms   {ratio}")
+        gc_ms = sorted(GC_MS.get(side, [])) if side else []
+        in_gc = f"   gc in {sum(m > 0.5 for m in gc_ms)} calls, max {gc_ms[-1]:6.1f} ms" if gc_ms else ""
+        print(f"  {name:<44} median {s['median']:8.2f} ms   p95 {s['p95']:8.2f} ms   {ratio}{in_gc}")
+
+    def statements(fn, *args) -> int:
+        """SQL statements of one call, as Django logs them (a transaction's BEGIN and COMMIT included)."""
+        with CaptureQueriesContext(connection) as ctx:
+            fn(*args)
+        return len(ctx.captured_queries)
 
     print(f"\n== (a) clusters, whole city {CITY}, {args.repeat} interleaved rounds ==")
     city_sides = {
@@ -277,17 +317,19 @@ def main() -> None:
             f"no-cells query {sum(n for _x, _y, n in a['no_cells'][-1]):,} reports; "
             f"same cells: {same_cells(a['endpoint'][-1], a['floor'][-1])}"
         )
-        row("GET /api/v1/reports/clusters/ (test client)", s["endpoint"], s["floor"])
-        row("floor: stored cells -> GeoJSON in SQL", s["floor"])
-        row("public_report_clusters() alone", s["selector"], s["floor"])
-        row("reference: over the reports, no cells", s["no_cells"], s["floor"])
+        row("GET /api/v1/reports/clusters/ (test client)", s["endpoint"], s["floor"], "endpoint")
+        row("floor: stored cells -> GeoJSON in SQL", s["floor"], None, "floor")
+        row("public_report_clusters_geojson() alone", s["selector"], s["floor"], "selector")
+        row("reference: over the reports, no cells", s["no_cells"], s["floor"], "no_cells")
         results["city"][zoom] = {
             "cells": e_cells,
             "bytes": size,
             "same_answer": same_cells(a["endpoint"][-1], a["floor"][-1]),
             "floor_extra_reports": f_count - e_count,
+            "gc_ms": {name: sorted(v)[-3:] for name, v in GC_MS.items()},
             **s,
         }
+        a.clear()  # the next zoom's collections should not scan this one's answers
 
     centres = report_centres(args.views, args.seed)
     print(
@@ -305,8 +347,8 @@ def main() -> None:
             f"response median {sizes[len(sizes) // 2] / 1000:.1f} KB, max {sizes[-1] / 1000:.1f} KB; "
             f"same answer {same}/{len(boxes)}"
         )
-        row("GET /api/v1/reports/clusters/ (test client)", s["endpoint"], s["floor"])
-        row("floor: stored cells -> GeoJSON in SQL", s["floor"])
+        row("GET /api/v1/reports/clusters/ (test client)", s["endpoint"], s["floor"], "endpoint")
+        row("floor: stored cells -> GeoJSON in SQL", s["floor"], None, "floor")
         results["views"][zoom] = {**s, "same_answer": same, "max_bytes": sizes[-1]}
 
     def endpoint_list(bbox):
@@ -316,7 +358,8 @@ def main() -> None:
 
     def raw_list(bbox):
         params = {"minlon": bbox[0], "minlat": bbox[1], "maxlon": bbox[2], "maxlat": bbox[3], "limit": LIST_PAGE_SIZE}
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(PAGE_SETTINGS_SQL)
             cursor.execute(RAW_LIST_PAGE_SQL, {**params, **visible()})
             return [row[0] for row in cursor.fetchall()]
 
@@ -333,9 +376,18 @@ def main() -> None:
         f"reports per view median {in_view[len(in_view) // 2]:,}, max {in_view[-1]:,}; response median "
         f"{sizes[len(sizes) // 2] / 1000:.0f} KB, max {sizes[-1] / 1000:.0f} KB; same page {same}/{len(boxes)}"
     )
-    row("GET /api/v1/reports/?bbox=&page_size=500", s["endpoint"], s["floor"])
-    row("floor: the same page by hand", s["floor"])
+    row("GET /api/v1/reports/?bbox=&page_size=500", s["endpoint"], s["floor"], "endpoint")
+    row("floor: the same page by hand", s["floor"], None, "floor")
     results["list_zoom17"] = {**s, "same_answer": same, "in_view_max": in_view[-1]}
+
+    counts = {
+        "clusters endpoint, city, zoom 16": statements(endpoint_clusters, CITY, 16),
+        "clusters floor": statements(floor_clusters, CITY, 16),
+        "list endpoint, zoom 17": statements(endpoint_list, boxes[0][0]),
+        "list floor": statements(raw_list, boxes[0][0]),
+    }
+    print("\nSQL statements per call: " + "; ".join(f"{k} {v}" for k, v in counts.items()))
+    results["statements"] = counts
 
     with connection.cursor() as cursor:
         print("\nEXPLAIN ANALYZE of the cells floor, city-wide, zoom 14:")
@@ -344,7 +396,9 @@ def main() -> None:
             print("    " + line)
         densest = max(boxes, key=lambda b: public_reports(bbox=b[0]).count())[0]
         params = {"minlon": densest[0], "minlat": densest[1], "maxlon": densest[2], "maxlat": densest[3]}
+    with transaction.atomic(), connection.cursor() as cursor:
         print("\nEXPLAIN ANALYZE of the list floor, the densest zoom-17 view:")
+        cursor.execute(PAGE_SETTINGS_SQL)
         cursor.execute("EXPLAIN ANALYZE " + RAW_LIST_PAGE_SQL, {**params, "limit": LIST_PAGE_SIZE, **visible()})
         for (line,) in cursor.fetchall():
             print("    " + line)

@@ -4,6 +4,7 @@ Reports are bulk-inserted (not filed through report_create): these tests are abo
 thousand reports must be cheap to make.
 """
 
+import json
 import math
 import random
 
@@ -11,7 +12,13 @@ import pytest
 from django.conf import settings
 
 from geo_meldpunt.reports.models import Kind, Report, Status
-from geo_meldpunt.reports.selectors import cluster_cell_size, public_report_clusters, public_reports
+from geo_meldpunt.reports.selectors import (
+    cluster_cell_size,
+    cluster_feature,
+    public_report_clusters,
+    public_report_clusters_geojson,
+    public_reports,
+)
 from geo_meldpunt.stats.grid import cell_bounds, cell_range, cell_x, cell_y
 from tests.factories import WAPENPLEIN, CategoryFactory, DepartmentFactory, point_at
 
@@ -175,6 +182,42 @@ def test_category_and_status_filters_are_those_of_the_public_list(public, depart
     assert count(statuses=[Status.NIEUW]) == 10
     assert count(statuses=[Status.IN_BEHANDELING, Status.AFGESLOTEN]) == 12
     assert count(category_slug=public.slug, statuses=[Status.AFGESLOTEN]) == 0
+
+
+def same_features(written: list[dict], built: list[dict]) -> None:
+    """The same features, key for key in the same order; numbers equal to their last decimal (PostgreSQL and Python
+    may round a value that lies on a half differently: one unit of the last decimal, 1 cm at most)."""
+    by_cell = {tuple(f["properties"]["cell"]): f for f in built}
+    assert len(written) == len(built) == len(by_cell)
+
+    def distance(a: dict, b: dict) -> float:
+        return sum(abs(u - v) for u, v in zip(a["properties"]["cell"], b["properties"]["cell"], strict=True))
+
+    for feature in written:
+        twin = min(built, key=lambda f: distance(f, feature))
+        assert json.dumps(list(feature)) == json.dumps(list(twin))
+        assert list(feature["geometry"]) == list(twin["geometry"]) and list(feature["properties"]) == ["count", "cell"]
+        assert feature["properties"]["count"] == twin["properties"]["count"]
+        assert feature["geometry"]["coordinates"] == pytest.approx(twin["geometry"]["coordinates"], abs=1.01e-6)
+        assert feature["properties"]["cell"] == pytest.approx(twin["properties"]["cell"], abs=1.01e-7)
+
+
+def test_the_features_postgresql_writes_are_those_python_builds(public, department):
+    """The endpoint's JSON is written by PostgreSQL from the stored cells; cluster_feature builds the same from
+    public_report_clusters. Both, at every zoom below the detail zoom, with the category and status filters."""
+    child = CategoryFactory(parent=public, department=department)
+    make_reports(public, scattered(400, seed=21))
+    make_reports(child, scattered(150, seed=22), status=Status.AFGESLOTEN)
+    make_reports(public, [WAPENPLEIN] * 3 + around_cell_centre(16, [(0, 0), (1, 1)]))
+
+    filters = [{}, {"category_slug": child.slug}, {"statuses": [str(Status.AFGESLOTEN), str(Status.BEANTWOORD)]}]
+    for zoom in range(8, settings.REPORTS_CLUSTERS_DETAIL_ZOOM):
+        for query in filters:
+            written = json.loads("[" + public_report_clusters_geojson(bbox=CITY, zoom=zoom, **query) + "]")
+            built = [cluster_feature(c) for c in public_report_clusters(bbox=CITY, zoom=zoom, **query)]
+            assert written, (zoom, query)
+            same_features(written, built)
+    assert public_report_clusters_geojson(bbox=(3.5, 50.5, 3.6, 50.6), zoom=12) == ""
 
 
 # --- The endpoint --------------------------------------------------------------------------------------------------

@@ -10,7 +10,13 @@ Duplicate search has a module of its own: reports/duplicates.py. The names are g
 `selectors.public_reports(...)` reads as before.
 """
 
-from .clusters import ReportCluster, cluster_cell_size, public_report_clusters
+from .clusters import (
+    ReportCluster,
+    cluster_cell_size,
+    cluster_feature,
+    public_report_clusters,
+    public_report_clusters_geojson,
+)
 from .deadlines import (
     DepartmentDigest,
     OverdueDigest,
@@ -42,6 +48,8 @@ from .public import (
     answer_templates,
     categories_active,
     follower_by_token,
+    public_map_page,
+    public_map_rows,
     public_report_by_reference,
     public_reports,
     report_by_token,
@@ -73,11 +81,15 @@ __all__ = [
     "categories_active",
     "categories_for_reporter",
     "cluster_cell_size",
+    "cluster_feature",
     "due_soon_horizon",
     "overdue_digest_data",
     "overdue_report",
+    "public_map_page",
+    "public_map_rows",
     "public_report_by_reference",
     "public_report_clusters",
+    "public_report_clusters_geojson",
     "public_reports",
     "reports_around",
     "reports_created_by",

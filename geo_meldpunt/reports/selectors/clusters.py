@@ -8,17 +8,23 @@ the API can ask, is counted over the reports themselves on the same grid.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, FloatField, Func, IntegerField, Value
 
-from geo_meldpunt.stats.cells import Cell, public_map_cells
+from geo_meldpunt.stats.cells import Cell, public_map_cells, public_map_cells_geojson
 from geo_meldpunt.stats.grid import cell_bounds, cell_range, cell_size_degrees
 from geo_meldpunt.stats.models import StatusGroup
 
 from ..choices import OPEN_STATUSES, SOLVED_STATUSES
 from .public import public_reports
+
+# Cell corners are multiples of the cell size; 7 decimals keep them within about 1 cm. Positions to 6 decimals are
+# within 11 cm, far below a marker's size on a map, and short to write.
+CELL_DECIMALS = 7
+POSITION_DECIMALS = 6
 
 
 @dataclass(frozen=True)
@@ -104,3 +110,41 @@ def public_report_clusters(
     else:
         cells = _live_cells(bbox=bbox, zoom=zoom, category_slug=category_slug, statuses=statuses)
     return [ReportCluster(lon=c.lon, lat=c.lat, count=c.count, cell=c.bounds) for c in cells]
+
+
+def cluster_feature(cluster: ReportCluster) -> dict:
+    """One cluster as a GeoJSON Feature: its mean position, its count and its cell (see ClusterFeature, api)."""
+    return {
+        "type": "Feature",
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(cluster.lon, POSITION_DECIMALS), round(cluster.lat, POSITION_DECIMALS)],
+        },
+        "properties": {"count": cluster.count, "cell": [round(v, CELL_DECIMALS) for v in cluster.cell]},
+    }
+
+
+def public_report_clusters_geojson(
+    *,
+    bbox: tuple[float, float, float, float],
+    zoom: int,
+    category_slug: str | None = None,
+    statuses: list[str] | None = None,
+) -> str:
+    """public_report_clusters as GeoJSON text: Features (cluster_feature's, key for key) joined by commas, the
+    inside of a "features" array. From the stored cells PostgreSQL writes the text in the same statement
+    (stats.cells.public_map_cells_geojson): no dict per cell, no JSON dump of thousands of them in Python. A status
+    set the cells cannot answer is counted over the reports and written here.
+    """
+    groups = _status_groups(statuses)
+    if groups is not None:
+        return public_map_cells_geojson(
+            bbox=bbox,
+            zoom=zoom,
+            category_slug=category_slug,
+            status_groups=groups,
+            position_decimals=POSITION_DECIMALS,
+            cell_decimals=CELL_DECIMALS,
+        )
+    clusters = public_report_clusters(bbox=bbox, zoom=zoom, category_slug=category_slug, statuses=statuses)
+    return ",".join(json.dumps(cluster_feature(c), separators=(",", ":")) for c in clusters)
