@@ -139,7 +139,7 @@ class Server:
             env=env,
         )
 
-    def wait_ready(self, timeout_s: float = 30.0) -> None:
+    def wait_ready(self, timeout_s: float = 180.0) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -153,7 +153,7 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise SystemExit("gunicorn did not answer within 30 s")
+        raise SystemExit(f"gunicorn did not answer within {timeout_s:.0f} s")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
