@@ -117,7 +117,11 @@ def heat_tile(*, z: int, x: int, y: int, filters: HeatFilters, weight: str = "co
     bbox = (minlon + inset_x, minlat + inset_y, maxlon - inset_x, maxlat - inset_y)
     cells, params = stored.heat_cells_query(bbox=bbox, zoom=z, **_filters(filters))
     value = "c.impact_sum" if weight == "impact" else "c.count"
+    # MATERIALIZED: the tile's few cells first. Inlined, the planner pushes "geom IS NOT NULL" (it reads only the
+    # grouping columns) below the GROUP BY and runs ST_AsMVTGeom once per stored row (37,299 for a z14 tile at
+    # 1,000,000 reports) instead of once per cell (13): 300 ms instead of a few.
     sql = f"""
+        WITH c AS MATERIALIZED ({cells})
         SELECT coalesce(ST_AsMVT(tile, %(tile_layer)s, {TILE_EXTENT}, 'geom'), '')
         FROM (
             SELECT ST_AsMVTGeom(
@@ -126,7 +130,7 @@ def heat_tile(*, z: int, x: int, y: int, filters: HeatFilters, weight: str = "co
                    ) AS geom,
                    c.count::int AS count, c.impact_sum::int AS impact_sum, c.impact_count::int AS impact_count,
                    {value}::int AS value
-            FROM ({cells}) c
+            FROM c
             ORDER BY {value} DESC, c.count DESC, c.iy, c.ix
         ) tile
         WHERE geom IS NOT NULL
