@@ -145,7 +145,7 @@ class Server:
             env=env,
         )
 
-    def wait_ready(self, timeout_s: float = 30.0) -> None:
+    def wait_ready(self, timeout_s: float = 180.0) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -159,7 +159,7 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise SystemExit("gunicorn did not answer within 30 s")
+        raise SystemExit(f"gunicorn did not answer within {timeout_s:.0f} s")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -372,6 +372,15 @@ def trigger_stats() -> list[tuple]:
         return cursor.fetchall()
 
 
+def cells_migration() -> str:
+    """The last applied migration of the cells (stats): which version of the triggers was measured."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(name) FROM django_migrations WHERE app = 'stats'")
+        return cursor.fetchone()[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default=BENCH_DB)
@@ -383,11 +392,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=8400)
     parser.add_argument("--variants", type=int, default=30, help="in-process rounds of the create variants")
+    parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="measure the database's schema as it is: to compare two versions of the cell triggers, run "
+        "`manage.py migrate stats 0002` (upkeep at each statement) or `migrate stats 0003` (at COMMIT) in between",
+    )
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     os.environ.setdefault("MELDPUNT_MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-create-media-"))
     django_setup(args.db)
-    reference_data_ensure(args.reference_data)
+    if not args.no_migrate:
+        reference_data_ensure(args.reference_data)
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -434,9 +451,14 @@ def main() -> None:
         "sql_per_create": sql,
         "variants": per_variant,
         "triggers": [list(t) for t in triggers],
+        "cells_migration": cells_migration(),
         "http_creates": http_creates,
     }
     print(f"machine: {result['machine']}\ndatabase: {args.db} ({reports_before:,} reports), {result['postgres']}")
+    print(
+        f"cell triggers: stats {result['cells_migration']}; 1-minute load average {load_before:.2f} before, "
+        f"{os.getloadavg()[0]:.2f} after"
+    )
     s = seq["latency"]
     print(
         f"sequential   {s['n']} creates: median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms "

@@ -7,7 +7,7 @@ Reads only: it neither migrates nor adds reports (the stored cells must exist: m
       2.905,51.222,2.935,51.238) at zoom 16: what GET /api/v1/insight/cells/ runs without HTTP (the stored-cells
       read, the nearest streets of the ten highest cells, the GeoJSON built and dumped to text), against one
       statement over stats_heatcell that groups the cells and builds the same GeoJSON text in PostgreSQL;
-  (b) one z12 and one z14 tile over Wapenplein: heat.heat_tile (the cells read, then ST_AsMVT over them), against
+  (b) one z12 and one z14 tile over Wapenplein: heat.heat_tile (one statement: ST_AsMVT over the cells read), against
       one statement: the cells of the tile grouped and encoded by ST_AsMVT in the same query.
 
 Each side answers the same question with the same filters (none) and the same indexes; the "same answer" lines

@@ -11,6 +11,9 @@ What each report would get from it is reproduced in bulk instead:
 - References are reserved per year with `reference_reserve`, numbered in `created_at` order, in the
   transaction that inserts them, so live reports created meanwhile never collide and a failed batch leaves
   no gap (insert.py).
+- Deadlines (acknowledge_due, answer_due) come from `sla.deadlines_for` and the regulation in force, computed once
+  per (kind, category, local day of creation) and written in the copied rows, as report_create stores them; no
+  UPDATE afterwards (a million-row UPDATE through every index of reports_report took longer than the COPY).
 - Reports and their 'created' event go in with COPY, one transaction per batch (insert.py).
 
 What differs from live data, on purpose: routing uses the zones and rules in force today (as `route` does),
@@ -35,7 +38,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from geo_meldpunt.reports.models import Report
-from geo_meldpunt.reports.services import reports_deadlines_fill
 
 from .insert import batch_insert
 from .rows import batch_draw
@@ -109,11 +111,8 @@ def reports_generate(
             result.per_year[year] = result.per_year.get(year, 0) + n
         if progress:
             progress(result.created, count, time.perf_counter() - started)
-    # Fresh statistics before the set-based UPDATE: planned on those of a smaller table (growing 100k to 1M)
-    # the planner expects few rows without deadlines and takes a nested loop of every new row against every
-    # group, minutes instead of seconds. ANALYZE samples a fixed number of rows, so it costs about a second at 1M.
+    # Fresh statistics at once rather than when autovacuum gets to them (minutes later): the reads that follow
+    # a build are planned on them. ANALYZE samples a fixed number of rows, so it costs about a second at 1M.
     tables_analyze()
-    # COPY bypasses report_create: store the deadlines it would have set, in one set-based UPDATE.
-    reports_deadlines_fill()
     result.seconds = time.perf_counter() - started
     return result

@@ -1,5 +1,7 @@
 """Writing one batch of demo reports: references, ids, then the reports and their 'created' events by COPY.
 
+The reports go in whole, deadlines included (rows.py), so nothing updates them afterwards.
+
 COPY, not the ORM: a million reports must take minutes, not hours (docs/benchmarks.md has the figures).
 """
 
@@ -19,7 +21,7 @@ from .tunables import DEMO_TOKEN_PREFIX
 REPORT_COLUMNS = (
     "id, created_at, updated_at, reference, kind, point, address, description, impact, channel, language, status, "
     "reporter_name, reporter_email, reporter_phone, routing_reason, tracking_token, category_id, created_by_id, "
-    "department_id, routing_rule_id, zone_id"
+    "department_id, routing_rule_id, zone_id, acknowledge_due, answer_due"
 )
 EVENT_COLUMNS = "created_at, event_type, from_status, to_status, note, public, actor_id, department_id, report_id"
 
@@ -48,6 +50,7 @@ def batch_insert(*, rows: BatchRows) -> dict[int, int]:
         with cursor.copy(f"COPY reports_report ({REPORT_COLUMNS}) FROM STDIN") as copy:
             for i in range(n):
                 department_id, zone_id, rule_id, reason, _external = rows.routed[i]
+                acknowledge_due, answer_due = rows.due[i]
                 copy.write_row(
                     (
                         ids[i],
@@ -72,6 +75,8 @@ def batch_insert(*, rows: BatchRows) -> dict[int, int]:
                         department_id,
                         rule_id,
                         zone_id,
+                        acknowledge_due,
+                        answer_due,
                     )
                 )
         with cursor.copy(f"COPY reports_reportevent ({EVENT_COLUMNS}) FROM STDIN") as copy:

@@ -16,7 +16,7 @@ from geo_meldpunt.reports.services import KINDS_NEEDING_EMAIL
 
 from .places import points_draw
 from .texts import description_texts
-from .timeline import iso, local_years, statuses
+from .timeline import iso, local_days, local_years, statuses
 from .tunables import (
     CHANNEL_WEIGHTS,
     DEMO_HOTSPOT_CATEGORY_SHARE,
@@ -24,7 +24,7 @@ from .tunables import (
     EMAIL_SHARE_OTHER,
     IMPACT_WEIGHTS,
 )
-from .world import Decision, World
+from .world import Decision, Due, World
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class BatchRows:
     category_ids: list[int]
     created_by_ids: list[int | None]
     routed: list[Decision]
+    # (acknowledge_due, answer_due) from the local day of created_at, as report_create stores them.
+    due: list[Due]
     drawn: int  # candidate points drawn, those outside the territory included
 
 
@@ -93,6 +95,10 @@ def batch_draw(rng: np.random.Generator, *, world: World, stamps: np.ndarray, no
     status[young] = np.where(with_coordinator[young], Status.NIEUW, Status.DOORGEGEVEN)
     updated = np.where(status == Status.NIEUW, stamps, np.maximum(handled, stamps))
 
+    days = local_days(stamps)
+    kind_l = kind.tolist()
+    due = [world.due(k, c, d) for k, c, d in zip(kind_l, cat.tolist(), days, strict=True)]
+
     descriptions = description_texts(rng, world.topics, cat, kind)
     public_channels = {str(c) for c in PUBLIC_CHANNELS}
     channel_l = channel.tolist()
@@ -100,7 +106,7 @@ def batch_draw(rng: np.random.Generator, *, world: World, stamps: np.ndarray, no
         years=local_years(stamps).tolist(),
         created_at=iso(stamps),
         updated_at=iso(updated),
-        kinds=kind.tolist(),
+        kinds=kind_l,
         lons=lon.tolist(),
         lats=lat.tolist(),
         descriptions=descriptions,
@@ -114,5 +120,6 @@ def batch_draw(rng: np.random.Generator, *, world: World, stamps: np.ndarray, no
         # Staff-only channels are entered by a staff member, as report_create requires.
         created_by_ids=[None if ch in public_channels else world.staff_user_id for ch in channel_l],
         routed=routed,
+        due=due,
         drawn=drawn,
     )

@@ -44,6 +44,18 @@ def local_years(stamps: np.ndarray) -> np.ndarray:
     return years[np.searchsorted(starts, stamps, side="right")]
 
 
+def local_days(stamps: np.ndarray) -> list[dt.date]:
+    """The local calendar date of each time (Europe/Brussels, DST included), the day its deadlines count from."""
+    tz = timezone.get_default_timezone()
+    first = dt.datetime.fromtimestamp(stamps.min(), tz).date()
+    last = dt.datetime.fromtimestamp(stamps.max(), tz).date()
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    # Local midnights after the first day: a time falls on the day of the last midnight at or before it.
+    midnights = np.array([dt.datetime.combine(d, dt.time(), tzinfo=tz).timestamp() for d in days[1:]])
+    index = np.searchsorted(midnights, stamps, side="right")
+    return [days[i] for i in index.tolist()]
+
+
 def iso(stamps: np.ndarray) -> list[str]:
     """The times as UTC timestamps in the text form COPY reads."""
     micro = np.round(stamps * 1e6).astype("datetime64[us]")

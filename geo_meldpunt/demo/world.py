@@ -2,13 +2,16 @@
 
 Routing decisions are cached here per (category, set of covering zones): a decision depends on nothing else,
 so a million reports need only a few hundred calls of the pure `routing.decide`, the same function that
-routes a live report.
+routes a live report. Deadlines likewise, per (kind, category, local day of creation), from `sla.deadlines_for`
+and the regulation in force, as report_create stores them: some tens of thousands of calls for a million reports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -17,7 +20,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone, translation
 
 from geo_meldpunt.core.errors import ApplicationError
-from geo_meldpunt.reports.models import Category
+from geo_meldpunt.reports import sla
+from geo_meldpunt.reports.models import Category, deadlines_config
 from geo_meldpunt.zones import routing
 from geo_meldpunt.zones.models import ZONE_TYPE_SPECIFICITY, Department, RoutingRule, Zone, ZonePart, ZoneType
 
@@ -27,6 +31,8 @@ from .tunables import DEMO_STAFF_USERNAME, KIND_WEIGHTS
 
 # (department id, zone id, rule id, reason, department is external), as report_create would store them.
 Decision = tuple[int, int | None, int | None, str, bool]
+# (acknowledge_due, answer_due), as report_create would store them; a compliment has no answer deadline.
+Due = tuple[dt.date, dt.date | None]
 
 
 @dataclass
@@ -44,7 +50,9 @@ class World:
     bbox: BBox
     hotspots: Hotspots
     day: dt.date
+    regulation: Mapping[str, Any]  # deadlines_config(): the deadlines in force, read once per run
     decisions: dict[tuple[int, tuple[int, ...]], Decision] = field(default_factory=dict)
+    dues: dict[tuple[str, int, dt.date], Due] = field(default_factory=dict)
 
     @classmethod
     def load(cls, rng: np.random.Generator) -> World:
@@ -102,6 +110,7 @@ class World:
             bbox=bbox,
             hotspots=hotspots_place(rng, day=day, zones=zones, bbox=bbox, category_p=category_p),
             day=day,
+            regulation=deadlines_config(),
         )
 
     def decision(self, category_index: int, zone_set: tuple[int, ...]) -> Decision:
@@ -121,6 +130,23 @@ class World:
                 )
             found = (d.department.pk, d.zone_id, d.rule.pk if d.rule else None, d.reason, d.department.is_external)
             self.decisions[key] = found
+        return found
+
+    def due(self, kind: str, category_index: int, received: dt.date) -> Due:
+        """The deadlines of a report of `kind` in the category, received on the local date `received`."""
+        key = (kind, category_index, received)
+        found = self.dues.get(key)
+        if found is None:
+            category = self.categories[category_index]
+            d = sla.deadlines_for(
+                kind=kind,
+                category_days=category.answer_days,
+                category_working_days=category.working_days,
+                received=received,
+                config=self.regulation,
+            )
+            found = (d.acknowledge_due, d.answer_due)
+            self.dues[key] = found
         return found
 
 

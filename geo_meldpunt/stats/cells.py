@@ -54,6 +54,48 @@ def _range(bbox: tuple[float, float, float, float], grid: int, shift: int) -> tu
     return x0 << shift, y0 << shift, ((x1 + 1) << shift) - 1, ((y1 + 1) << shift) - 1
 
 
+def heat_cells_query(
+    *,
+    bbox: tuple[float, float, float, float],
+    zoom: int,
+    kinds: list[str] | None = None,
+    category_ids: list[int] | None = None,
+    status_groups: list[str] | None = None,
+    month_from: dt.date | None = None,
+    month_to: dt.date | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """The SELECT behind heat_cells, and its named parameters, for a statement that reads it as a subquery (the
+    vector tile, heat.heat_tile). Columns: ix, iy (at zoom's grid), count, impact_count, impact_sum, lon, lat."""
+    read = grid_for_zoom(zoom)
+    x0, y0, x1, y1 = _range(bbox, read.grid, read.shift)
+    where = ["grid = %(stored)s", "ix BETWEEN %(x0)s AND %(x1)s", "iy BETWEEN %(y0)s AND %(y1)s"]
+    params: dict[str, Any] = {"stored": read.stored, "shift": read.shift, "x0": x0, "x1": x1, "y0": y0, "y1": y1}
+    if kinds is not None:
+        where.append("kind = ANY(%(kinds)s)")
+        params["kinds"] = list(kinds)
+    if category_ids is not None:
+        where.append("category_id = ANY(%(category_ids)s)")
+        params["category_ids"] = list(category_ids)
+    if status_groups is not None:
+        where.append("status_group = ANY(%(groups)s)")
+        params["groups"] = list(status_groups)
+    if month_from is not None:
+        where.append("month >= %(month_from)s")
+        params["month_from"] = month_from.replace(day=1)
+    if month_to is not None:
+        where.append("month <= %(month_to)s")
+        params["month_to"] = month_to.replace(day=1)
+    sql = f"""
+        SELECT ix >> %(shift)s AS ix, iy >> %(shift)s AS iy, sum(n) AS count, sum(impact_n) AS impact_count,
+               sum(impact_sum) AS impact_sum, sum(lon_sum) / sum(n) AS lon, sum(lat_sum) / sum(n) AS lat
+        FROM stats_heatcell
+        WHERE {" AND ".join(where)}
+        GROUP BY 1, 2
+        HAVING sum(n) > 0
+    """  # noqa: S608 - the text is fixed; every value is a parameter
+    return sql, params
+
+
 def heat_cells(
     *,
     bbox: tuple[float, float, float, float],
@@ -78,39 +120,22 @@ def heat_cells(
     One SQL statement on stats_heatcell (unique index (grid, ix, iy, ...)); at 1,000,000 reports a city-wide
     read is some thousands of rows.
     """
-    read = grid_for_zoom(zoom)
-    x0, y0, x1, y1 = _range(bbox, read.grid, read.shift)
-    where = ["grid = %(stored)s", "ix BETWEEN %(x0)s AND %(x1)s", "iy BETWEEN %(y0)s AND %(y1)s"]
-    params: dict[str, Any] = {"stored": read.stored, "shift": read.shift, "x0": x0, "x1": x1, "y0": y0, "y1": y1}
-    if kinds is not None:
-        where.append("kind = ANY(%(kinds)s)")
-        params["kinds"] = list(kinds)
-    if category_ids is not None:
-        where.append("category_id = ANY(%(category_ids)s)")
-        params["category_ids"] = list(category_ids)
-    if status_groups is not None:
-        where.append("status_group = ANY(%(groups)s)")
-        params["groups"] = list(status_groups)
-    if month_from is not None:
-        where.append("month >= %(month_from)s")
-        params["month_from"] = month_from.replace(day=1)
-    if month_to is not None:
-        where.append("month <= %(month_to)s")
-        params["month_to"] = month_to.replace(day=1)
-    sql = f"""
-        SELECT ix >> %(shift)s, iy >> %(shift)s, sum(n), sum(impact_n), sum(impact_sum),
-               sum(lon_sum) / sum(n), sum(lat_sum) / sum(n)
-        FROM stats_heatcell
-        WHERE {" AND ".join(where)}
-        GROUP BY 1, 2
-        HAVING sum(n) > 0
-    """  # noqa: S608 - the text is fixed; every value is a parameter
+    sql, params = heat_cells_query(
+        bbox=bbox,
+        zoom=zoom,
+        kinds=kinds,
+        category_ids=category_ids,
+        status_groups=status_groups,
+        month_from=month_from,
+        month_to=month_to,
+    )
+    grid = grid_for_zoom(zoom).grid
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
         Cell(
-            grid=read.grid,
+            grid=grid,
             ix=ix,
             iy=iy,
             count=int(count),

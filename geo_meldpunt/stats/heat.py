@@ -16,6 +16,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -64,19 +65,23 @@ class HeatCells:
     breaks: list[int] = field(default_factory=list)
 
 
+def _filters(filters: HeatFilters) -> dict[str, Any]:
+    """The filters as cells.heat_cells takes them."""
+    return {
+        "kinds": list(filters.kinds) or None,
+        "category_ids": list(filters.category_ids) or None,
+        "status_groups": list(filters.status_groups) or None,
+        "month_from": filters.month_from,
+        "month_to": filters.month_to,
+    }
+
+
 def _read(
     *, bbox: tuple[float, float, float, float], zoom: int, filters: HeatFilters, weight: str
 ) -> list[stored.Cell]:
-    """The one place the heat reads cells: the stored cells, highest weight first (then most reports)."""
+    """The one place the heat reads cells as a list: the stored cells, highest weight first (then most reports)."""
     found = stored.heat_cells(
-        bbox=bbox,
-        zoom=zoom,
-        kinds=list(filters.kinds) or None,
-        category_ids=list(filters.category_ids) or None,
-        status_groups=list(filters.status_groups) or None,
-        month_from=filters.month_from,
-        month_to=filters.month_to,
-        weight="impact" if weight == "impact" else "count",
+        bbox=bbox, zoom=zoom, weight="impact" if weight == "impact" else "count", **_filters(filters)
     )
     return sorted(found, key=lambda c: (-c.weight, -c.count, c.iy, c.ix))
 
@@ -102,39 +107,37 @@ def heat_tile(*, z: int, x: int, y: int, filters: HeatFilters, weight: str = "co
     (clipped to the tile where a cell is larger than it, from zoom 17 on), each with count, impact_sum, impact_count
     and value. Empty bytes when no report lies there.
 
-    Two statements: the stored cells of the tile (at most 16 at grid z + 2), then ST_AsMVT over them, the squares
-    being ST_TileEnvelope of the cell's own grid, clipped by ST_AsMVTGeom to ST_TileEnvelope(z, x, y).
+    One statement: ST_AsMVT over the stored cells of the tile (at most 16 at grid z + 2, the same read as
+    heat_cells), the squares being ST_TileEnvelope of the cell's own grid, clipped by ST_AsMVTGeom to
+    ST_TileEnvelope(z, x, y).
     """
     minlon, minlat, maxlon, maxlat = cell_bounds(z, x, y)
     # The tile's own cells only: a box on the tile's edges would also take the first row and column beyond them.
     inset_x, inset_y = (maxlon - minlon) * 1e-6, (maxlat - minlat) * 1e-6
     bbox = (minlon + inset_x, minlat + inset_y, maxlon - inset_x, maxlat - inset_y)
-    found = _read(bbox=bbox, zoom=z, filters=filters, weight=weight)
-    if not found:
-        return b""
-    grid = grid_for_zoom(z).grid
+    cells, params = stored.heat_cells_query(bbox=bbox, zoom=z, **_filters(filters))
+    value = "c.impact_sum" if weight == "impact" else "c.count"
+    # MATERIALIZED: the tile's few cells first. Inlined, the planner pushes "geom IS NOT NULL" (it reads only the
+    # grouping columns) below the GROUP BY and runs ST_AsMVTGeom once per stored row (37,299 for a z14 tile at
+    # 1,000,000 reports) instead of once per cell (13): 300 ms instead of a few.
     sql = f"""
-        SELECT coalesce(ST_AsMVT(tile, %s, {TILE_EXTENT}, 'geom'), '')
+        WITH c AS MATERIALIZED ({cells})
+        SELECT coalesce(ST_AsMVT(tile, %(tile_layer)s, {TILE_EXTENT}, 'geom'), '')
         FROM (
             SELECT ST_AsMVTGeom(
-                       ST_TileEnvelope(%s, c.ix, c.iy), ST_TileEnvelope(%s, %s, %s), {TILE_EXTENT}, {TILE_BUFFER}, true
+                       ST_TileEnvelope(%(tile_grid)s, c.ix, c.iy), ST_TileEnvelope(%(tile_z)s, %(tile_x)s, %(tile_y)s),
+                       {TILE_EXTENT}, {TILE_BUFFER}, true
                    ) AS geom,
-                   c.count, c.impact_sum, c.impact_count, c.value
-            FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[], %s::int[])
-                 AS c(ix, iy, count, impact_sum, impact_count, value)
+                   c.count::int AS count, c.impact_sum::int AS impact_sum, c.impact_count::int AS impact_count,
+                   {value}::int AS value
+            FROM c
+            ORDER BY {value} DESC, c.count DESC, c.iy, c.ix
         ) tile
         WHERE geom IS NOT NULL
-    """  # fixed fragments only; every value is a parameter
-    columns = [
-        [c.ix for c in found],
-        [c.iy for c in found],
-        [c.count for c in found],
-        [c.impact_sum for c in found],
-        [c.impact_count for c in found],
-        [int(c.weight) for c in found],
-    ]
+    """  # noqa: S608 - fixed fragments only; every value is a parameter
+    params.update(tile_layer=TILE_LAYER, tile_grid=grid_for_zoom(z).grid, tile_z=z, tile_x=x, tile_y=y)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [TILE_LAYER, grid, z, x, y, *columns])
+        cursor.execute(sql, params)
         (data,) = cursor.fetchone()
     return bytes(data)
 

@@ -4,9 +4,10 @@ The cells are the slippy-map tiles of EPSG:3857 (see grid.py): cell (grid, ix, i
 y=iy (y counted from the north, as map tiles are). Only the grids in CellState.grids are stored; a coarser cell is
 the sum of the finer ones inside it (ix >> k, iy >> k). Reports without a point are in no cell.
 
-The triggers and SQL functions are defined in migration 0001 (docs/design.md, "Counts per cell"): every writer,
-COPY included, keeps the cells equal to a fresh count in its own transaction. Nothing in Python writes these
-tables except the rebuild and the map sweep (upkeep.py), which call the same SQL functions.
+The triggers and SQL functions are defined in migrations 0001 and 0002 (docs/design.md, "Counts per cell"): every
+writer, COPY included, keeps the cells equal to a fresh count when its transaction commits (each statement queues
+its changes, a deferred trigger folds them into the cells at COMMIT). Nothing in Python writes these tables except
+the rebuild and the map sweep (upkeep.py), which call the same SQL functions.
 """
 
 from django.contrib.postgres.fields import ArrayField

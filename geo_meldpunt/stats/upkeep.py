@@ -1,8 +1,8 @@
 """Writes to the cell tables outside the triggers: the rebuild, its check, and the public map's sweep.
 
-The triggers keep the cells right (migration 0001); these exist for what triggers cannot do: move the public map's
-bound for solved reports as time passes (map_sweep), start over after a change of grids or time zone
-(cells_rebuild), and prove every night that the cells still equal a fresh count (cells_check).
+The triggers keep the cells right (migrations 0001 and 0002: at each COMMIT); these exist for what triggers cannot
+do: move the public map's bound for solved reports as time passes (map_sweep), start over after a change of grids
+or time zone (cells_rebuild), and prove every night that the cells still equal a fresh count (cells_check).
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ from .grid import GRIDS
 from .models import CellState
 
 logger = logging.getLogger(__name__)
+
+# The cells are written when a transaction commits (migration 0002). Run first, this folds what the current
+# transaction has changed into them now, so the statements that follow see its reports and the cells together.
+CELLS_NOW = "SET CONSTRAINTS stats_cells_at_commit IMMEDIATE"
 
 # A fresh count of both tables, in the form of the stored ones, for the grids in CellState. Float sums may differ in
 # the last digits after many additions and subtractions: positions are compared to 1e-6 degree per report.
@@ -79,7 +83,8 @@ def cells_check() -> list[CellDifference]:
     heat_counts = ["n", "impact_n", "impact_sum"]
     map_key = ["grid", "ix", "iy", "category_id", "status_group"]
     found: list[CellDifference] = []
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(CELLS_NOW)
         for fresh, table, key, counts in (
             (_FRESH_HEAT, "stats_heatcell", heat_key, heat_counts),
             (_FRESH_MAP, "stats_mapcell", map_key, ["n"]),
@@ -107,6 +112,7 @@ def cells_rebuild() -> None:
         },
     )
     with connection.cursor() as cursor:
+        cursor.execute(CELLS_NOW)  # a change pending in this transaction is counted by the rebuild, not again after
         cursor.execute("SELECT stats_cells_rebuild()")
 
 
@@ -115,6 +121,7 @@ def map_sweep() -> None:
     """Take the solved reports that aged past MAPS_RECENTLY_SOLVED_DAYS off the public map's cells (every few
     minutes; a few rows each time). Briefly makes writers of reports wait (an EXCLUSIVE lock on stats_mapcell)."""
     with connection.cursor() as cursor:
+        cursor.execute(CELLS_NOW)  # the sweep reads reports as this transaction sees them: cells first
         cursor.execute("SELECT stats_map_sweep(%s)", [solved_visible_since()])
 
 

@@ -13,8 +13,18 @@ from django.db import connection
 from django.utils import timezone
 
 from geo_meldpunt.demo.tunables import DEMO_CITY_CENTRE, DEMO_TOKEN_PREFIX
-from geo_meldpunt.reports import workflow
-from geo_meldpunt.reports.models import PUBLIC_CHANNELS, Kind, Report, ReportEvent, Status
+from geo_meldpunt.reports import sla, workflow
+from geo_meldpunt.reports.models import (
+    PUBLIC_CHANNELS,
+    REGULATION_ROW,
+    Kind,
+    Regulation,
+    Report,
+    ReportEvent,
+    Status,
+    deadlines_config,
+)
+from geo_meldpunt.reports.services import reports_deadlines_fill
 from geo_meldpunt.zones import routing
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +151,48 @@ def test_reports_cluster_more_densely_in_the_centre_than_elsewhere(generated):
     area_share = centre_area / territory_area
     report_share = in_centre / len(generated)
     assert report_share > 2 * area_share
+
+
+def project_deadlines(report: Report) -> tuple:
+    """What the project's own deadline function gives a report received on its local day of creation."""
+    due = sla.deadlines_for(
+        kind=report.kind,
+        category_days=report.category.answer_days,
+        category_working_days=report.category.working_days,
+        received=timezone.localdate(report.created_at),
+        config=deadlines_config(),
+    )
+    return due.acknowledge_due, due.answer_due
+
+
+def test_deadlines_are_those_the_regulation_gives_on_the_day_of_creation(generated):
+    """Written in the COPY, not filled afterwards: equal to sla.deadlines_for and to the project's bulk fill."""
+    stored = {r.pk: (r.acknowledge_due, r.answer_due) for r in generated}
+    for report in generated:
+        assert stored[report.pk] == project_deadlines(report), report.reference
+        assert (report.answer_due is None) == (report.kind == Kind.COMPLIMENT)
+    # Weekends and Belgian public holidays count: five working days span seven calendar days, more with a holiday.
+    spans = {(r.acknowledge_due - timezone.localdate(r.created_at)).days for r in generated}
+    assert 7 in spans and max(spans) > 7
+    # The project's fill (report_create's rule for reports stored without deadlines) computes the same.
+    demo_reports().update(acknowledge_due=None, answer_due=None)
+    assert reports_deadlines_fill() == len(generated)
+    assert {r.pk: (r.acknowledge_due, r.answer_due) for r in demo_reports()} == stored
+
+
+def test_deadlines_follow_the_regulation_edited_in_the_admin():
+    Regulation.objects.update_or_create(
+        pk=REGULATION_ROW,
+        defaults={"acknowledge_working_days": 2, "klacht_days": 10, "klacht_working_days": True,
+                  "suggestie_days": 3, "suggestie_working_days": False},
+    )  # fmt: skip
+    generate("--count", "200", "--seed", "11")
+    reports = list(demo_reports())
+    assert {r.kind for r in reports} >= {Kind.MELDING, Kind.KLACHT}
+    for report in reports:
+        assert (report.acknowledge_due, report.answer_due) == project_deadlines(report), report.reference
+        if report.kind == Kind.KLACHT:
+            assert report.answer_due == sla.add_working_days(timezone.localdate(report.created_at), 10)
 
 
 def test_ensure_adds_only_what_is_missing_and_is_idempotent():

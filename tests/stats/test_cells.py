@@ -129,7 +129,17 @@ def test_the_zoom_rule_reads_a_stored_grid_at_or_below_the_cell_size():
 
 
 def test_random_sequences_of_creates_transitions_merges_reroutes_and_moves_keep_the_cells(coordinator):
-    rnd = random.Random(20261203)
+    """Inside the test's transaction: the cells are folded at the end of each statement (tests/conftest.py)."""
+    random_steps(random.Random(20261203), coordinator)
+
+
+@pytest.mark.usefixtures("reference_data_reloaded")
+def test_the_same_sequences_committed_one_by_one_keep_the_cells(coordinator):
+    """As in production: every service call commits, and the cells are folded at its COMMIT."""
+    random_steps(random.Random(20261204), coordinator)
+
+
+def random_steps(rnd: random.Random, coordinator) -> None:
     categories = melding_categories()
     departments = list(Department.objects.filter(active=True).order_by("id")[:3])
     reports: list[Report] = []
@@ -246,6 +256,66 @@ def test_concurrent_inserts_in_one_cell_lose_no_count():
         (cell,) = HeatCell.objects.filter(grid=grid)
         assert (cell.n, cell.impact_n, cell.impact_sum) == (30, 30, 90)
         assert (cell.lon_sum / cell.n, cell.lat_sum / cell.n) == pytest.approx(WAPENPLEIN)
+    assert_cells_match_a_fresh_count()
+
+
+def hold_open_in_one_cell(step, started: threading.Event, release: threading.Event, errors: list) -> None:
+    """Run `step` in a transaction of its own connection, then keep that transaction open until `release`."""
+    try:
+        with transaction.atomic():
+            step()
+            started.set()
+            release.wait(30)
+    except BaseException as error:  # noqa: BLE001 - reported in the main thread
+        errors.append(error)
+        started.set()
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.parametrize("holding", ["insert", "transition"])
+@pytest.mark.usefixtures("reference_data_reloaded")
+def test_a_create_does_not_wait_for_another_open_transaction_in_the_same_cell(holding, coordinator):
+    """One transaction changes a report in a cell and stays open (an import still running, a handler's request
+    not yet committed); a create in the same cell, in the same public category, commits meanwhile.
+
+    The cell rows (that of category 0 above all, shared by every public category) are written when a transaction
+    commits, so the open one holds no lock on them. The create's own reference counter is not held by the other
+    transaction: an import keeps its reports' references, a transition takes none.
+    """
+    category = Category.objects.filter(active=True, is_public=True, kinds__contains=[Kind.MELDING]).first()
+    waiting = create(category, SPOTS[0])  # committed: every grid's cell of SPOTS[0] has rows already
+    started, release, errors = threading.Event(), threading.Event(), []
+
+    def step() -> None:
+        if holding == "insert":
+            Report.objects.create(
+                reference="TST-2026-000001", kind=Kind.MELDING, category=category, point=point_at(*SPOTS[0]),
+                description="Uit een import", department=waiting.department, routing_reason="import",
+            )  # fmt: skip
+        else:
+            report_transition(report=Report.objects.get(pk=waiting.pk), to=Status.BEANTWOORD, by=coordinator,
+                              note="Hersteld")  # fmt: skip
+
+    holder = threading.Thread(target=hold_open_in_one_cell, args=(step, started, release, errors))
+    holder.start()
+    try:
+        assert started.wait(30) and errors == []
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '5s'")  # before: the create waited here until the other committed
+        began = time.monotonic()
+        create(category, SPOTS[0])
+        took = time.monotonic() - began
+        # Committed and on the map while the other transaction is still open, which the map does not show yet.
+        open_on_map = sum(c.count for c in public_map_cells(bbox=CITY, zoom=12, status_groups=["open"]))
+        assert holder.is_alive()
+    finally:
+        release.set()
+        holder.join()
+    assert errors == []
+    assert took < 5 and open_on_map == 2
+    expected_open = 3 if holding == "insert" else 1
+    assert sum(c.count for c in public_map_cells(bbox=CITY, zoom=12, status_groups=["open"])) == expected_open
     assert_cells_match_a_fresh_count()
 
 
@@ -393,7 +463,8 @@ def test_the_check_finds_a_wrong_cell_and_the_rebuild_corrects_it():
 
 
 def test_a_create_sends_no_more_sql_than_before_and_its_cells_are_there_at_once():
-    """The triggers run inside the INSERT: a create sends the statements it sent before the cells existed."""
+    """The triggers run inside PostgreSQL (queued by the INSERT, folded at COMMIT; here, in a test that never commits,
+    at the end of the statement): a create sends the statements it sent before the cells existed."""
     category = melding_categories()[0]
     create(category, SPOTS[1])  # warm caches (the regulation row)
 
