@@ -10,6 +10,8 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.gzip import gzip_page
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.views import APIView
@@ -85,6 +87,9 @@ class ReportClustersApi(APIView):
     reports; cells that overlap the bbox are counted whole.
     """
 
+    # Compressed when the client accepts gzip (every browser): the city-wide zoom-16 answer is about 730 KB of JSON,
+    # 77 KB compressed. Public data only, no secret in the body, so compression leaks nothing (BREACH).
+    @method_decorator(gzip_page)
     @extend_schema(
         parameters=[ClusterQuery],
         responses={200: ClusterCollection, 400: OpenApiResponse(description="Messages per parameter.")},
