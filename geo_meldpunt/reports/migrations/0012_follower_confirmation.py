@@ -1,19 +1,15 @@
 """Followers confirm their e-mail address before they get mail (issue 11). Followers already recorded were accepted
 under the earlier rule and keep getting the answer: they count as confirmed when they followed."""
 
-import secrets
-
 from django.db import migrations, models
-from django.db.models import F
 
 import geo_meldpunt.reports.models
 
-
-def existing_confirmed(apps, schema_editor):
-    Follower = apps.get_model("reports", "Follower")
-    Follower.objects.update(confirmed_at=F("created_at"))
-    for follower in Follower.objects.only("id"):
-        Follower.objects.filter(pk=follower.pk).update(token=secrets.token_urlsafe(24))
+# One statement for every existing follower, whatever their number: each gets a token of its own (32 hex digits of
+# gen_random_uuid, PostgreSQL's strong random source) and counts as confirmed when they followed.
+EXISTING_CONFIRMED = """
+UPDATE reports_follower SET confirmed_at = created_at, token = replace(gen_random_uuid()::text, '-', '');
+"""
 
 
 class Migration(migrations.Migration):
@@ -32,7 +28,11 @@ class Migration(migrations.Migration):
             field=models.CharField(default="", editable=False, max_length=40),
             preserve_default=False,
         ),
-        migrations.RunPython(existing_confirmed, migrations.RunPython.noop),
+        migrations.RunSQL(EXISTING_CONFIRMED, migrations.RunSQL.noop),
+        # The update above queued the deferred foreign-key checks of every follower row; PostgreSQL refuses to alter
+        # a table with pending trigger events ("cannot ALTER TABLE ... because it has pending trigger events"), so
+        # they run now, before the unique constraint is added.
+        migrations.RunSQL("SET CONSTRAINTS ALL IMMEDIATE", migrations.RunSQL.noop),
         migrations.AlterField(
             model_name="follower",
             name="token",
