@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.forms import MultiWidget
 
 from geo_meldpunt.reports.models import Report, ReportEvent, Status
 from geo_meldpunt.staff.groups import ADMINISTRATOR, COORDINATOR, FIELD_STAFF, HANDLER, MANAGEMENT, PLANNER
@@ -136,3 +137,67 @@ def test_a_refused_role_is_not_told_the_reporters_details(client, world, role):
     response = client.get(f"/behandeling/meldingen/{world['report'].reference}/")
     assert response.status_code == 403
     assert "melder@example.org" not in response.content.decode()
+
+
+# --- The user admin: the administrator group manages accounts, never superuser status --------------------------
+
+
+def _change_form_data(response) -> dict:
+    """What the admin's change form would post back unchanged."""
+    form = response.context["adminform"].form
+    data: dict = {}
+    for name, field in form.fields.items():
+        if field.disabled:
+            continue
+        value = form[name].value()
+        if isinstance(field.widget, MultiWidget):
+            for n, part in enumerate(field.widget.decompress(value)):
+                data[f"{name}_{n}"] = part or ""
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    return data
+
+
+def test_the_administrator_group_cannot_make_itself_a_superuser(client, world):
+    admin_user = world["users"]["admin"]
+    client.force_login(admin_user)
+    url = f"/admin/auth/user/{admin_user.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "is_superuser" not in page.context["adminform"].form.fields
+    assert "user_permissions" not in page.context["adminform"].form.fields
+
+    data = _change_form_data(page)
+    data.update(is_superuser="on", first_name="Beheer")
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    admin_user.refresh_from_db()
+    assert admin_user.first_name == "Beheer"  # the rest of the form was taken
+    assert not admin_user.is_superuser
+    assert not admin_user.user_permissions.exists()
+
+
+def test_the_administrator_group_cannot_change_a_superuser(client, world):
+    superuser = get_user_model().objects.create_superuser(username="matrix-root", password="x")
+    client.force_login(world["users"]["admin"])
+    assert client.get(f"/admin/auth/user/{superuser.pk}/change/").status_code == 200  # read-only view
+    response = client.post(f"/admin/auth/user/{superuser.pk}/change/", {"username": "overgenomen"})
+    assert response.status_code == 403
+    assert client.post(f"/admin/auth/user/{superuser.pk}/password/", {}).status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.username == "matrix-root"
+
+
+def test_a_superuser_still_grants_superuser_status(client, world):
+    client.force_login(get_user_model().objects.create_superuser(username="matrix-root", password="x"))
+    target = world["users"]["coordinator"]
+    page = client.get(f"/admin/auth/user/{target.pk}/change/")
+    data = _change_form_data(page)
+    data["is_superuser"] = "on"
+    assert client.post(f"/admin/auth/user/{target.pk}/change/", data).status_code == 302
+    target.refresh_from_db()
+    assert target.is_superuser
