@@ -57,12 +57,12 @@ def _json(name: str) -> dict[str, Any]:
 def _error_responses(path: str, method: str, operation: dict) -> dict[str, dict]:
     parameters = operation.get("parameters", [])
     wanted: dict[str, dict] = {}
-    if parameters or "requestBody" in operation:
+    if any(p.get("in") in {"query", "header"} for p in parameters) or "requestBody" in operation:
         wanted["400"] = {
             "description": "The input breaks a rule: messages per field or parameter.",
             "content": _json("FieldErrors"),
         }
-    if any(p.get("in") == "path" for p in parameters) or path.endswith("/follow/"):
+    if any(p.get("in") == "path" for p in parameters):
         wanted["404"] = {"description": "Nothing known by this reference, token or number.", "content": _json("Detail")}
     if "requestBody" in operation:
         wanted["415"] = {"description": "A body that is neither JSON nor a form.", "content": _json("Detail")}

@@ -24,7 +24,7 @@ from geo_meldpunt.reports.models import Channel, Report
 from .cluster import VENV_BIN
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-SCHEMATHESIS_EXAMPLES = 15
+SCHEMATHESIS_EXAMPLES = 10
 SEED = 20261203
 
 
