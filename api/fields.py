@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
@@ -14,6 +15,22 @@ from geo_meldpunt.core.geo import WGS84, make_point
 from geo_meldpunt.stats.grid import cells_covering
 
 from .parsers import json_loads_bounded
+
+
+class QueryParameters(serializers.Serializer):
+    """A serializer of query parameters, each of which may be given once.
+
+    A QueryDict answers the last value of a repeated parameter: `?limit=1&limit=9` would silently be read as 9.
+    Refused instead, naming the parameter, as the schema (one value each) says.
+    """
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist"):
+            names: list[str] = [str(name) for name in self.fields]
+            repeated = {name: [_("Give this parameter once.")] for name in names if len(data.getlist(name)) > 1}
+            if repeated:
+                raise serializers.ValidationError(repeated)
+        return super().to_internal_value(data)
 
 
 class CoordinateField(serializers.FloatField):
@@ -113,11 +130,25 @@ def point_from(attrs: dict, *, required: bool) -> Point | None:
     return make_point(lon=lon, lat=lat)
 
 
+# Four decimal numbers separated by commas, no spaces: what a map's bounds joined by "," give.
+_NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+BBOX_PATTERN = rf"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$"
+BBOX_SCHEMA = {
+    "type": "string",
+    "pattern": BBOX_PATTERN,
+    "description": (
+        "minlon,minlat,maxlon,maxlat (WGS84 degrees, no spaces), min below max, less than 180 degrees across: "
+        "the map's visible area."
+    ),
+    "example": "2.88,51.2,2.96,51.24",
+}
+
+
 def parse_bbox(raw: str) -> tuple[float, float, float, float]:
     message = _("Give bbox as minlon,minlat,maxlon,maxlat (WGS84 degrees).")
-    parts = raw.split(",")
-    if len(parts) != 4:
+    if not re.fullmatch(BBOX_PATTERN, raw):
         raise serializers.ValidationError({"bbox": [message]})
+    parts = raw.split(",")
     try:
         minlon, minlat, maxlon, maxlat = (float(p) for p in parts)
     except ValueError:
@@ -140,13 +171,18 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float]:
 ZOOM_MESSAGE = gettext_lazy("Give zoom as a whole number from 0 to 22.")
 
 
-class MapViewQuery(serializers.Serializer):
+@extend_schema_field(BBOX_SCHEMA)
+class BboxField(serializers.CharField):
+    """A bbox parameter; parse_bbox reads it."""
+
+
+class MapViewQuery(QueryParameters):
     """A map's view, for reads per grid cell (the public clusters, the planners' heat cells): bbox and zoom.
 
     Refused when the view covers more cells of its zoom's grid (stats.grid) than `max_cells()` allows.
     """
 
-    bbox = serializers.CharField(help_text="minlon,minlat,maxlon,maxlat (WGS84 degrees): the map's visible area.")
+    bbox = BboxField()
     zoom = serializers.IntegerField(
         min_value=0,
         max_value=22,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,14 +24,27 @@ from geo_meldpunt.geocoding.backends import get_geocoder
 from geo_meldpunt.geocoding.base import GeocodeResult
 from geo_meldpunt.zones.routing import covering_zones, in_territory, outside_territory_message
 
-from .fields import LatField, LonField
+from .fields import LatField, LonField, QueryParameters
 
 # 6 decimals of a degree: about 10 cm, finer than any address position.
 COORDINATE_DECIMALS = 6
 
 
-class GeocodeQuery(serializers.Serializer):
-    q = serializers.CharField(
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 2,
+        "maxLength": 200,
+        # Spaces around the text do not count: at least two characters besides them, and no NUL.
+        "pattern": "^\\s*[^\\s\\x00][^\\x00]*[^\\s\\x00]\\s*$",
+    }
+)
+class SearchTextField(serializers.CharField):
+    pass
+
+
+class GeocodeQuery(QueryParameters):
+    q = SearchTextField(
         min_length=2,
         max_length=200,
         help_text="What the person typed: a street name, optionally with a house number (“Kapellestraat 12”).",
@@ -45,7 +58,7 @@ class GeocodeQuery(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=10, default=5, help_text="At most this many results.")
 
 
-class ReverseGeocodeQuery(serializers.Serializer):
+class ReverseGeocodeQuery(QueryParameters):
     lat = LatField(help_text="Latitude, WGS84 degrees.")
     lon = LonField(help_text="Longitude, WGS84 degrees.")
 

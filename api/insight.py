@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,7 +31,7 @@ from geo_meldpunt.reports.choices import Kind
 from geo_meldpunt.staff import roles
 from geo_meldpunt.stats import heat
 
-from .fields import ZOOM_MESSAGE, MapViewQuery
+from .fields import ZOOM_MESSAGE, MapViewQuery, QueryParameters
 
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 CELL_DECIMALS = 7
@@ -62,7 +63,7 @@ class MonthField(serializers.CharField):
         return dt.date(int(match[1]), int(match[2]), 1)
 
 
-class HeatFilterQuery(serializers.Serializer):
+class HeatFilterQuery(QueryParameters):
     """The filters every heat read takes. `from` and `to` are months (YYYY-MM), both included."""
 
     kind = CommaListField(
@@ -215,16 +216,15 @@ class HeatCellsApi(APIView):
         return _cacheable(Response(cell_collection(result, zoom=params["zoom"], places=places)))
 
 
-class MapboxVectorTileRenderer(BaseRenderer):
-    media_type = MVT_CONTENT_TYPE
-    format = "mvt"
-    charset = None
-    render_style = "binary"
+class JsonErrors(BaseContentNegotiation):
+    """A tile is returned as bytes and never rendered: only errors reach a renderer. Whatever the client accepts
+    (a GIS client may ask for tiles only, or add ?format=mvt), they come back as JSON, labelled so."""
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only errors reach a renderer (a tile is returned as bytes): a client that accepts tiles only gets the
-        # messages as JSON text all the same.
-        return JSONRenderer().render(data)
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class HeatTileApi(APIView):
@@ -236,14 +236,15 @@ class HeatTileApi(APIView):
     """
 
     permission_classes = [CanSeeStatistics]
-    renderer_classes = [JSONRenderer, MapboxVectorTileRenderer]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonErrors
 
     @extend_schema(
         parameters=[
             HeatFilterQuery,
-            OpenApiParameter("z", int, OpenApiParameter.PATH),
-            OpenApiParameter("x", int, OpenApiParameter.PATH),
-            OpenApiParameter("y", int, OpenApiParameter.PATH),
+            OpenApiParameter("z", {"type": "integer", "minimum": 0, "maximum": 22}, OpenApiParameter.PATH),
+            OpenApiParameter("x", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH, description="0 to 2^z - 1"),
+            OpenApiParameter("y", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH, description="0 to 2^z - 1"),
         ],
         responses={
             (200, MVT_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="A Mapbox vector tile."),

@@ -21,12 +21,16 @@ from rest_framework.views import APIView
 
 from geo_meldpunt.reports import selectors
 
+from .fields import QueryParameters
+
 # GeoJSON properties: every column but the coordinates, which are the geometry.
 COORDINATES = ("x", "y", "lon", "lat")
 PROPERTIES = [c for c in selectors.OPEN_DATA_COLUMNS if c not in COORDINATES]
 PERIOD_PARAMETERS = [
-    OpenApiParameter("from", str, description="first day of creation included (YYYY-MM-DD, local time)"),
-    OpenApiParameter("to", str, description="last day of creation included (YYYY-MM-DD, local time)"),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="first day of creation included (YYYY-MM-DD, local time)"),
+    OpenApiParameter(
+        "to", OpenApiTypes.DATE, description="last day of creation included (YYYY-MM-DD, local time), not before `from`"
+    ),
 ]
 
 CSV_RESPONSE = OpenApiResponse(response=OpenApiTypes.STR, description="CSV; columns in docs/open-data.md")
@@ -35,7 +39,7 @@ GEOJSON_RESPONSE = OpenApiResponse(
 )
 
 
-class PeriodQuery(serializers.Serializer):
+class PeriodQuery(QueryParameters):
     def get_fields(self):
         # `from` is a Python keyword: declared here instead of as a class attribute.
         return {

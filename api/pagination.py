@@ -108,16 +108,21 @@ class KeysetGeoJsonPagination(BasePagination):
         )
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
+        # `schema` is the serializer's FeatureCollection (type, features); a page adds its `next` link.
         return {
-            "type": "object",
-            "properties": {
-                "type": {"type": "string", "enum": ["FeatureCollection"]},
-                "next": {
-                    "type": "string",
-                    "nullable": True,
-                    "format": "uri",
-                    "description": "The next page (the same query with a cursor); null on the last page.",
+            "allOf": [
+                schema,
+                {
+                    "type": "object",
+                    "required": ["type", "next", "features"],
+                    "properties": {
+                        "next": {
+                            "type": "string",
+                            "nullable": True,
+                            "format": "uri",
+                            "description": "The next page (the same query with a cursor); null on the last page.",
+                        },
+                    },
                 },
-                "features": schema,
-            },
+            ]
         }

@@ -16,7 +16,7 @@ from geo_meldpunt.reports.models import Category, Channel, Kind, Report, ReportE
 from geo_meldpunt.reports.photos import PhotoBudget, photo_prepare
 from geo_meldpunt.zones.models import Department
 
-from .fields import LatField, LonField, PointLocationField, point_from
+from .fields import BboxField, LatField, LonField, PointLocationField, QueryParameters, point_from
 from .pagination import CursorField
 
 
@@ -85,7 +85,9 @@ class DepartmentField(serializers.RelatedField):
 
 class CategoryOutput(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[assignment,var-annotated]
+    parent = serializers.SlugRelatedField(  # type: ignore[assignment,var-annotated]
+        slug_field="slug", read_only=True, allow_null=True, help_text="The parent category's slug; null for a group."
+    )
 
     class Meta:
         model = Category
@@ -257,13 +259,28 @@ class DuplicateCandidateFeature(PublicReportFeature):
         return round(obj.distance.m, 1)
 
 
-class PublicListQuery(serializers.Serializer):
-    bbox = serializers.CharField(required=False)
-    category = serializers.SlugField(required=False)
-    status = serializers.CharField(required=False)
+_STATUS = "|".join(Status.values)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": f"^({_STATUS})(,({_STATUS}))*$",
+        "description": "One or more statuses, comma-separated without spaces.",
+        "example": "nieuw,in_behandeling",
+    }
+)
+class StatusListField(serializers.CharField):
+    pass
+
+
+class PublicListQuery(QueryParameters):
+    bbox = BboxField(required=False)
+    category = serializers.SlugField(required=False, help_text="A category's slug; a group's slug stands for it all.")
+    status = StatusListField(required=False)
 
     def validate_status(self, value: str) -> list[str]:
-        statuses = [s.strip() for s in value.split(",") if s.strip()]
+        statuses = value.split(",")
         unknown = [s for s in statuses if s not in Status.values]
         if unknown:
             raise serializers.ValidationError(_("Unknown status: %(statuses)s.") % {"statuses": ", ".join(unknown)})
@@ -273,7 +290,10 @@ class PublicListQuery(serializers.Serializer):
 class PublicListPageQuery(PublicListQuery):
     """The list's filters and where its page starts (the clusters take the filters only)."""
 
-    cursor = CursorField(required=False)
+    cursor = CursorField(required=False, help_text="Where the page starts: take it from the `next` link.")
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=500, help_text="Reports per page, 1-500 (100 by default)."
+    )
     # Page numbers went with the count (keyset pages now): refused with a pointer rather than ignored, so a
     # client asking ?page=2 does not silently get the first page again.
     page = serializers.CharField(required=False)
@@ -282,7 +302,7 @@ class PublicListPageQuery(PublicListQuery):
         raise serializers.ValidationError(_("This list has no page numbers: follow its next link (a cursor)."))
 
 
-class PointQuery(serializers.Serializer):
+class PointQuery(QueryParameters):
     lat = LatField()
     lon = LonField()
     category = CategorySlugField()

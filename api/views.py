@@ -57,13 +57,8 @@ class ReportListCreateApi(generics.GenericAPIView):
     serializer_class = s.PublicMapReportFeature
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat"),
-            OpenApiParameter("category", str),
-            OpenApiParameter("status", str, description="one or more statuses, comma-separated"),
-            OpenApiParameter("page_size", int, description="reports per page, 1-500 (100 by default)"),
-            OpenApiParameter("cursor", str, description="where the page starts: take it from the `next` link"),
-        ],
+        # `page` is a field only to refuse it with a pointer to the cursor: not a parameter to offer.
+        parameters=[s.PublicListPageQuery, OpenApiParameter("page", exclude=True)],
         responses=s.PublicMapReportFeature(many=True),
     )
     # Compressed when the client accepts gzip: a dense page of 500 is about 190 KB of JSON. Only the public GET (the

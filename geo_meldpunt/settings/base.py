@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below; the embed pages widen frame-ancestors).
     "csp.middleware.CSPMiddleware",
+    # PostgreSQL unreachable: 503 with Retry-After instead of a 500 (geo_meldpunt/core/outage.py).
+    "geo_meldpunt.core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Pages: the visitor's chosen language (cookie), otherwise Dutch, never the browser's; the API is left as is.
@@ -120,6 +122,8 @@ DATABASES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# While PostgreSQL cannot be reached, requests answer 503 with this Retry-After (seconds): about a restart's time.
+CORE_DATABASE_OUTAGE_RETRY_AFTER_S = int(env("MELDPUNT_DB_OUTAGE_RETRY_AFTER", "10"))
 
 # Debian's GDAL is newer than the versions Django 5.2 lists; it works, the check only warns.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
@@ -202,6 +206,11 @@ SPECTACULAR_SETTINGS = {
     # The online validator would send the schema URL to validator.swagger.io: no third-party request.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {"KindEnum": "geo_meldpunt.reports.models.Kind"},
+    # Every error answer with its body, the categories and the city's extent, no NUL in texts (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors_and_rules",
+    ],
 }
 
 # --- Abuse limits (README "Limits") ---------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ MAPS_BASE_LAYER = "none"
 GEOCODING_BACKEND = "local"
 # A live server answers each request in a thread of its own: persistent connections would outlive the threads
 # and keep the test database from being dropped.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The database outage test (tests/reliability/) serves gunicorn with persistent connections, as in production.
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("MELDPUNT_TEST_DB_CONN_MAX_AGE", "0"))  # noqa: F405
 
 # --- Background work and e-mail ---------------------------------------------------------------------------
 # Tasks are queued for real (not eager): unit tests run task functions directly; the worker integration test
