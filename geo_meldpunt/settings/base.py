@@ -241,6 +241,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "geo_meldpunt.core.clients.client_ip"
 AXES_LOCKOUT_CALLABLE = "maps.views.backoffice.auth.locked_out"
+AXES_VERBOSE = False  # no start-up banner on every command; lock-outs are still logged
 
 # --- Background work (Celery on Redis) ---------------------------------------------------------------------
 # The worker and its scheduler (beat) run beside the web server (`./dev serve`). Every task is safe to run twice:
