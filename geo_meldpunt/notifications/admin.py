@@ -9,20 +9,25 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import outbox
+from .contexts import FOLLOWER_FIELDS
 from .models import EmailTemplate, OutgoingEmail
 from .rendering import shipped_default, template_check
 
 # What each template may use, shown under the form. Reporter-typed values are shown as text, never as links.
 REPORT_VARIABLES = (
     "reference, kind, category, department, description, address, reporter_name, created_at, "
-    "expected_answer_date, tracking_url"
+    "expected_answer_date, tracking_url, meldpunt_phone"
 )
+# A follower (anyone may follow a public report) gets only what the public map shows: contexts.FOLLOWER_FIELDS.
+FOLLOWER_VARIABLES = ", ".join(FOLLOWER_FIELDS)
 TEMPLATE_VARIABLES = {
     "acknowledgement": REPORT_VARIABLES,
     "forwarded": f"{REPORT_VARIABLES}, body_name, body_phone, note",
     "waiting_for_reporter": f"{REPORT_VARIABLES}, note",
     "answer": f"{REPORT_VARIABLES}, answer",
-    "answer_follower": f"{REPORT_VARIABLES}, answer",
+    "inadmissible": f"{REPORT_VARIABLES}, reason",
+    "answer_follower": f"{FOLLOWER_VARIABLES}, answer",
+    "follow_confirmation": "reference, category, confirm_url",
     "satisfaction_question": f"{REPORT_VARIABLES}, survey_url, expires_at, link_days",
     "ombudsman_details": f"{REPORT_VARIABLES}, score, ombudsman.name, ombudsman.email, ombudsman.phone, ombudsman.url",
     "compliment_thanks": f"{REPORT_VARIABLES}, staff_member, passed_on (true when the department has it already)",

@@ -2,6 +2,10 @@
 
 Every value a reporter typed (description, address, name) is defanged here, once, so that no template can
 show it as a link (see text.py). Names of categories and departments come from the city's reference data.
+
+Two audiences: the reporter (and city staff) get report_context, with the reporter's own text and their secret
+tracking link. A follower gets follower_context: only what the public map shows of the report. Anyone may follow a
+public report, so a template edited in the admin cannot leak more to a follower than their context holds.
 """
 
 from __future__ import annotations
@@ -58,3 +62,15 @@ def report_context(report, language: str) -> dict:
             "tracking_url": tracking_url(report),
             "meldpunt_phone": settings.MELDPUNT_PHONE,
         }
+
+
+# What a follower's e-mail may show: what the public map shows of a report (selectors.public.PUBLIC_REPORT_FIELDS),
+# and the city's phone line. Never the tracking link (it opens the reporter's own page with their description and
+# photos, and is their Open311 token), the description, the reporter's name or a compliment's staff member.
+FOLLOWER_FIELDS = ("reference", "kind", "category", "department", "address", "created_at", "meldpunt_phone")
+
+
+def follower_context(report, language: str) -> dict:
+    """The values an e-mail to a follower may use: the public ones of report_context (FOLLOWER_FIELDS)."""
+    context = report_context(report, language)
+    return {name: context[name] for name in FOLLOWER_FIELDS}

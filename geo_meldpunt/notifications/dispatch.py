@@ -15,8 +15,10 @@ Who gets what:
 - wacht_op_melder: the reporter is told what is needed (the step's note).
 - a new follower: only the request to confirm their address (follow_confirmation_notify); nothing else until they
   have confirmed it.
-- beantwoord: the answer to the reporter and to every confirmed follower (each in their own language). The satisfaction
-  question that follows is a step of report_transition (feedback.services.survey_create queues its own e-mail).
+- beantwoord: the answer to the reporter and to every confirmed follower (each in their own language). A follower's
+  e-mail knows only what the public map shows (contexts.follower_context): never the reporter's tracking link,
+  description or name. The satisfaction question that follows is a step of report_transition
+  (feedback.services.survey_create queues its own e-mail).
 - niet_ontvankelijk: the reporter is told that the city cannot handle it, and why (the step's note, which the
   workflow requires). Not for a compliment: declaring one inadmissible sends nothing.
 - doorgegeven (a compliment passed on, at creation or by a handler): its forward to the department's mailbox,
@@ -34,7 +36,7 @@ from django.urls import reverse
 from geo_meldpunt.reports.choices import STAFF_REPORTER_CHANNELS
 from geo_meldpunt.reports.models import Kind, Status
 
-from .contexts import public_url
+from .contexts import follower_context, public_url
 from .models import OutgoingEmail, TemplateKey
 from .outbox import email_queue, report_email_queue
 
@@ -116,14 +118,16 @@ def _answer(*, report, answer: str, dedupe: str) -> list[OutgoingEmail]:
     # Only followers who confirmed their address: anyone can type anyone's address.
     followers = report.followers.filter(confirmed_at__isnull=False).exclude(email__iexact=reporter)
     for follower in followers.order_by("id"):
+        # Anyone may follow a public report: the follower's context holds only what the public map shows, so
+        # even a template edited to name {{ tracking_url }} or {{ description }} shows nothing of the reporter's.
         emails.append(
-            report_email_queue(
+            email_queue(
                 key=TemplateKey.ANSWER_FOLLOWER,
-                report=report,
                 to=follower.email,
                 language=follower.language,
+                context=follower_context(report, follower.language) | {"answer": answer},
+                report=report,
                 dedupe_key=f"{TemplateKey.ANSWER_FOLLOWER}:{dedupe}:{follower.pk}",
-                extra={"answer": answer},
             )
         )
     return emails

@@ -66,7 +66,8 @@ def report_email_queue(
     *, key: str, report, to: str, language: str, dedupe_key: str, extra: dict | None = None
 ) -> OutgoingEmail:
     """Queue e-mail `key` about `report` for `to`: the report's context in `language` (contexts.report_context),
-    plus `extra`. The one way an e-mail about a report is queued; call inside the changing transaction."""
+    plus `extra`. The one way an e-mail to the reporter or to staff about a report is queued; call inside the
+    changing transaction. Never for a follower: their context is contexts.follower_context (see dispatch._answer)."""
     context = report_context(report, language) | (extra or {})
     return email_queue(key=key, to=to, language=language, context=context, report=report, dedupe_key=dedupe_key)
 

@@ -1,12 +1,16 @@
 """What the reporter, followers and departments are told, walked through the report services."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from django.utils import translation
 from django.utils.formats import date_format
 
 from geo_meldpunt.feedback.models import SatisfactionSurvey
 from geo_meldpunt.feedback.selectors import department_compliments
-from geo_meldpunt.notifications.models import OutgoingEmail, TemplateKey
+from geo_meldpunt.notifications.models import EmailTemplate, OutgoingEmail, TemplateKey
+from geo_meldpunt.notifications.rendering import shipped_default
 from geo_meldpunt.reports.models import Follower, Kind, Status
 from geo_meldpunt.reports.services import follower_confirm, report_follow, report_transition
 from geo_meldpunt.staff.groups import COORDINATOR
@@ -252,6 +256,87 @@ def test_a_confirmed_follower_gets_the_answer():
     transition(report, Status.BEANTWOORD, note="Hersteld.")
     (answer,) = emails(report, template_key=TemplateKey.ANSWER_FOLLOWER)
     assert (answer.to, answer.language) == ("buur@example.org", "fr")
+
+
+def _answered_with_a_follower(language: str):
+    """A report with a name and a description, one confirmed follower reading `language`, answered."""
+    report = new_report(
+        language="nl",
+        reporter_name="Jan Peeters",
+        description="Mijn fiets staat hier al drie weken.",
+        address="Wapenplein 12, Oostende",
+    )
+    report_follow(report=report, email="buur@example.org", language=language, confirmed=True)
+    transition(report, Status.BEANTWOORD, note="De tegel is vandaag vastgelegd.")
+    (follower_mail,) = emails(report, template_key=TemplateKey.ANSWER_FOLLOWER)
+    (reporter_mail,) = emails(report, template_key=TemplateKey.ANSWER)
+    return report, follower_mail, reporter_mail
+
+
+def _nothing_of_the_reporters_own(report, email: OutgoingEmail) -> None:
+    text = email.subject + email.body
+    assert report.tracking_token not in text and "/volg/" not in text
+    assert "Mijn fiets staat hier al drie weken." not in text and "Jan Peeters" not in text
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "de", "en"])
+def test_a_followers_answer_has_the_answer_but_not_the_reporters_tracking_link(language):
+    report, follower_mail, reporter_mail = _answered_with_a_follower(language)
+
+    assert report.reference in follower_mail.subject
+    assert "De tegel is vandaag vastgelegd." in follower_mail.body
+    _nothing_of_the_reporters_own(report, follower_mail)
+    # The reporter's own answer still leads to their tracking page.
+    assert f"/volg/{report.tracking_token}/" in reporter_mail.body
+    assert "De tegel is vandaag vastgelegd." in reporter_mail.body
+
+
+def test_a_follower_template_edited_to_name_the_reporters_values_shows_them_empty():
+    EmailTemplate.objects.update_or_create(
+        key=TemplateKey.ANSWER_FOLLOWER,
+        language="en",
+        defaults={
+            "subject": "Report {{ reference }} {{ tracking_url }}",
+            "body": (
+                "Link: [{{ tracking_url }}]\nText: [{{ description }}]\nBy: [{{ reporter_name }}]\n"
+                "Where: {{ address }} ({{ category }}, {{ department }})\nAnswer: {{ answer }}\n"
+            ),
+        },
+    )
+    report, follower_mail, reporter_mail = _answered_with_a_follower("en")
+
+    _nothing_of_the_reporters_own(report, follower_mail)
+    assert "Link: []" in follower_mail.body and "Text: []" in follower_mail.body and "By: []" in follower_mail.body
+    # What the public map shows is there.
+    assert f"Where: Wapenplein 12, Oostende ({report.category.name_en}" in follower_mail.body
+    assert "Answer: De tegel is vandaag vastgelegd." in follower_mail.body
+    assert f"/volg/{report.tracking_token}/" in reporter_mail.body
+
+
+def test_the_migration_brings_unedited_follower_templates_to_the_new_text_and_leaves_edited_ones():
+    migration = import_module("geo_meldpunt.notifications.migrations.0006_answer_follower_without_tracking_link")
+    for language in ("nl", "fr", "de", "en"):
+        # The migration writes exactly the shipped text, which names no tracking link.
+        assert migration.NEW_BODIES[language] == shipped_default(TemplateKey.ANSWER_FOLLOWER, language)[1]
+        assert "tracking_url" in migration.OLD_BODIES[language]
+        assert "tracking_url" not in migration.NEW_BODIES[language]
+    rows = EmailTemplate.objects.filter(key=TemplateKey.ANSWER_FOLLOWER)
+    for language in ("nl", "fr", "de"):
+        rows.filter(language=language).update(body=migration.OLD_BODIES[language])
+    edited = migration.OLD_BODIES["en"].replace("Hello,", "Dear neighbour,")
+    rows.filter(language="en").update(body=edited)
+
+    migration.forwards(django_apps, None)
+
+    bodies = dict(rows.values_list("language", "body"))
+    assert {lang: bodies[lang] for lang in ("nl", "fr", "de")} == {
+        lang: migration.NEW_BODIES[lang] for lang in ("nl", "fr", "de")
+    }
+    assert bodies["en"] == edited  # the city's own text is left alone
+
+    migration.backwards(django_apps, None)
+    bodies = dict(rows.values_list("language", "body"))
+    assert bodies["nl"] == migration.OLD_BODIES["nl"] and bodies["en"] == edited
 
 
 def test_every_e_mail_is_recorded_on_the_report():
