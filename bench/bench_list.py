@@ -42,7 +42,7 @@ SELECT r.id, r.reference, r.kind, r.status, r.address, r.created_at, ST_X(r.poin
 FROM reports_report r
 JOIN reports_category c ON c.id = r.category_id
 JOIN zones_department d ON d.id = r.department_id
-WHERE c.is_public AND r.point IS NOT NULL AND r.status = ANY(%(visible)s)
+WHERE c.is_public AND r.kind IN ('melding', 'suggestie') AND r.point IS NOT NULL AND r.status = ANY(%(visible)s)
   AND (r.status = ANY(%(open)s) OR (r.status = ANY(%(solved)s) AND r.updated_at >= %(solved_since)s))
   AND ST_Intersects(r.point, ST_MakeEnvelope(2.84, 51.16, 3.01, 51.25, 4326)::geography)
   AND (%(after_at)s::timestamptz IS NULL OR (r.created_at, r.id) < (%(after_at)s::timestamptz, %(after_id)s::bigint))

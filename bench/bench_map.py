@@ -52,9 +52,10 @@ LIST_PAGE_SIZE = 500  # what the map asks from the detail zoom on (maps.views.pu
 SCREEN_PX = (1280, 800)
 WARMUP = 2
 
-# What public_reports shows, by hand: a public category, located, open or solved recently. Keep in step with
+# What public_reports shows, by hand: a public kind (never a klacht or a compliment) in a public category, located,
+# open or solved recently. Keep in step with
 # selectors.public_reports; the "same answer" lines show when the two drift apart.
-RAW_VISIBLE = """WHERE c.is_public AND r.point IS NOT NULL
+RAW_VISIBLE = """WHERE c.is_public AND r.kind IN ('melding', 'suggestie') AND r.point IS NOT NULL
   AND (r.status = ANY(%(open)s) OR (r.status = ANY(%(solved)s) AND r.updated_at >= %(solved_since)s))"""
 
 # The floor of the endpoint: the stored cells of all public categories (category_id 0), open and solved, grouped
@@ -175,6 +176,7 @@ def report_centres(n: int, seed: int) -> list[tuple[float, float]]:
         cursor.execute(
             "SELECT ST_X(point::geometry), ST_Y(point::geometry) FROM reports_report r "
             "JOIN reports_category c ON c.id = r.category_id WHERE c.is_public AND point IS NOT NULL "
+            "AND r.kind IN ('melding', 'suggestie') "
             "ORDER BY random() LIMIT %s",
             [n],
         )
