@@ -49,11 +49,19 @@ def reference_data_reloaded(transactional_db):
 FLUSHING_FIXTURES = {"transactional_db", "live_server", "live_site", "reference_data_reloaded"}
 
 
+def _flushes(item) -> bool:
+    """Whether the test ends with a flush: one of the fixtures above, or the marker django_db(transaction=True)."""
+    if FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
     # After the last test the test database is dropped next: reloading then would write elsewhere.
-    if nextitem is not None and FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ())):
+    if nextitem is not None and _flushes(item):
         blocker = item.config.stash[blocking_manager_key]
         with blocker.unblock():
             load_reference_data()
