@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,39 @@ def reference_data_reloaded(transactional_db):
     below): fixture order cannot promise that, because pytest-django's live-server helper requests
     transactional_db before any fixture of ours.
     """
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_retries_after_a_deadlock():
+    """The flush after a live-server test retries when PostgreSQL chose it as a deadlock's victim.
+
+    Closing the browser does not stop a request the live server is still handling (the field page sends its waiting
+    reports every 30 s): its transaction and the flush's TRUNCATE of every table can wait for each other, and
+    PostgreSQL ends one of them. When it ends the flush, the next test would find the last test's rows; the request
+    has finished by the time of the retry.
+    """
+    from django.core.management.base import CommandError
+    from django.core.management.commands import flush
+    from psycopg.errors import DeadlockDetected
+
+    handle = flush.Command.handle
+
+    def handle_with_retries(self, **options):
+        for attempt in range(4):
+            try:
+                return handle(self, **options)
+            except CommandError as error:
+                causes, cause = [], error.__cause__ or error.__context__
+                while cause is not None and len(causes) < 5:
+                    causes.append(cause)
+                    cause = cause.__cause__ or cause.__context__
+                if attempt == 3 or not any(isinstance(c, DeadlockDetected) for c in causes):
+                    raise
+                time.sleep(0.5)
+
+    flush.Command.handle = handle_with_retries
+    yield
+    flush.Command.handle = handle
 
 
 # Fixtures whose tests end with a flush of the whole database.
