@@ -240,10 +240,13 @@ def emails_requeue_stale(*, older_than: dt.timedelta | None = None, limit: int =
 
 
 def email_requeue(*, email: OutgoingEmail) -> OutgoingEmail:
-    """Queue a failed (or stuck) e-mail again, with a fresh count of attempts (admin action). Sent ones stay sent."""
+    """Queue a failed (or stuck) e-mail again, with a fresh count of attempts (admin action). Sent ones stay sent,
+    and so does one being sent now (within NOTIFICATIONS_SENDING_GRACE_S of its attempt): it is never doubled."""
     with transaction.atomic():
         locked = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
         if locked.status == OutgoingEmail.Status.SENT:
+            return locked
+        if locked.status == OutgoingEmail.Status.SENDING and not _sending_cut_off(locked, timezone.now()):
             return locked
         locked.status = OutgoingEmail.Status.QUEUED
         locked.attempts = 0

@@ -165,6 +165,16 @@ def test_an_e_mail_cut_off_as_often_as_attempts_are_allowed_is_failed(settings):
     assert mail.outbox == []
 
 
+def test_the_admin_cannot_queue_again_an_e_mail_being_sent(settings, django_capture_on_commit_callbacks):
+    email = queue()
+    cut_off(email, ago=dt.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks() as callbacks:
+        email_requeue(email=email)
+    assert callbacks == []
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.SENDING, 1)
+
+
 def test_a_dedupe_key_queues_an_e_mail_once():
     first = queue(dedupe_key="digest:2026-05-04:7")
     second = queue(dedupe_key="digest:2026-05-04:7")
