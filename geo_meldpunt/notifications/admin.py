@@ -96,7 +96,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [
         "report", "template_key", "to", "language", "subject", "body", "status", "attempts", "last_error",
-        "dedupe_key", "created_at", "queued_at", "sent_at",
+        "dedupe_key", "created_at", "queued_at", "sending_since", "sent_at",
     ]  # fmt: skip
     actions = ["requeue"]
 

@@ -59,6 +59,8 @@ class OutgoingEmail(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
+        # Handed to the SMTP server: committed before the conversation starts (outbox.email_send).
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
@@ -78,6 +80,9 @@ class OutgoingEmail(models.Model):
     # When the row was last handed to the broker; the sweep re-queues rows still queued long after this.
     queued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When the last attempt began its SMTP conversation (status "sending"); a row still sending
+    # NOTIFICATIONS_SENDING_GRACE_S later was cut off (its worker died) and is sent again.
+    sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -91,10 +96,21 @@ class OutgoingEmail(models.Model):
         indexes = [
             # The sweep's question: which e-mails are still queued, and since when?
             models.Index(fields=["queued_at"], condition=models.Q(status="queued"), name="outgoing_email_queued_since"),
+            # ... and which were cut off while sending?
+            models.Index(
+                fields=["sending_since"], condition=models.Q(status="sending"), name="outgoing_email_sending_since"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.template_key} → {self.to} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """The Message-ID of this e-mail, the same on every attempt: a resend after a cut-off conversation is
+        recognisably the same message to the recipient's mail server and mail program (see outbox.py)."""
+        domain = settings.NOTIFICATIONS_FROM_EMAIL.rpartition("@")[2] or "localhost"
+        return f"<meldpunt.{self.pk}.{self.created_at:%Y%m%d%H%M%S%f}@{domain}>"
 
 
 class DigestRun(models.Model):

@@ -6,9 +6,25 @@ looks for a row that is not there yet, and a rolled-back change sends nothing. W
 (Redis down at commit time, restarted without persistence) the row is still queued, and the sweep
 (`emails_requeue_stale`, run by beat) queues it again. Nothing is lost.
 
-Sending is idempotent: the row is locked while it is sent and a row already sent is skipped, so a message
-delivered twice (late acknowledgement, the sweep) sends one e-mail. What remains is at-least-once: a worker that
-dies after the SMTP server accepted the message but before its commit sends it again on the next try.
+Sending is in two steps, each its own transaction. First the row is locked and marked "sending" with the attempt
+counted and stamped (`sending_since`), and committed; then the SMTP conversation; then the row is marked sent (or
+queued again, or failed). A second message for the same row (late acknowledgement, the sweep) finds it sending or
+sent and skips it.
+
+What is guaranteed, precisely. SMTP has no idempotency: a worker killed after the server accepted the message (the
+end of DATA) but before it heard the answer or committed "sent" cannot know whether the message went out. Such a
+row stays "sending"; once NOTIFICATIONS_SENDING_GRACE_S have passed the sweep queues it again and it is sent again,
+**with the same Message-ID** (`OutgoingEmail.message_id`, made from the row). So:
+
+- every e-mail is delivered at least once (a row is sent, failed for good, or still being tried);
+- every delivery of one e-mail carries one Message-ID, different from every other e-mail's: the recipient's mail
+  server and mail program see a resend as the same message (duplicates are dropped by Message-ID), so what the
+  recipient sees is exactly once;
+- a second delivery happens only for a conversation cut off by a dying worker (or one that outlasted the grace
+  period): at most one more delivery per such attempt, never for a conversation whose end was committed.
+
+An attempt cut off counts as an attempt: an e-mail that kills its worker every time is marked failed after
+NOTIFICATIONS_MAX_ATTEMPTS instead of being tried for ever.
 """
 
 from __future__ import annotations
@@ -95,38 +111,88 @@ def email_send(*, email_id: int) -> str:
     Raises the transport's error (smtplib.SMTPException, OSError) when trying again may help; the task retries
     with backoff. The attempt and the error are stored before the error goes on. A recipient the server refuses,
     or NOTIFICATIONS_MAX_ATTEMPTS attempts in all, mark the e-mail failed for good (logged as an error; the admin
-    can queue it again).
+    can queue it again). The steps and what they guarantee: the module's docstring.
     """
+    email = _attempt_begin(email_id)
+    if email is None:
+        return "skipped"
+    if email.status == OutgoingEmail.Status.FAILED:
+        return "failed"
     error: Exception | None = None
-    with transaction.atomic():
-        # The row lock makes a second delivery of the same message wait, then see "sent" and skip.
-        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.status != OutgoingEmail.Status.QUEUED:
-            return "skipped"
-        email.attempts += 1
-        try:
-            _deliver(email)
-        except smtplib.SMTPRecipientsRefused as exc:
+    try:
+        _deliver(email)
+    except smtplib.SMTPRecipientsRefused as exc:
+        email.status = OutgoingEmail.Status.FAILED
+        email.last_error = _describe(exc)
+        logger.error("e-mail %s to %s refused by the server: %s", email.pk, email.to, email.last_error)
+    except (smtplib.SMTPException, OSError) as exc:
+        email.last_error = _describe(exc)
+        if email.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
             email.status = OutgoingEmail.Status.FAILED
-            email.last_error = _describe(exc)
-            logger.error("e-mail %s to %s refused by the server: %s", email.pk, email.to, email.last_error)
-        except (smtplib.SMTPException, OSError) as exc:
-            email.last_error = _describe(exc)
-            if email.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-                email.status = OutgoingEmail.Status.FAILED
-                logger.error("e-mail %s failed %s times; given up: %s", email.pk, email.attempts, email.last_error)
-            else:
-                # The retry goes back to the broker now: the sweep counts from here.
-                email.queued_at = timezone.now()
-                error = exc
+            logger.error("e-mail %s failed %s times; given up: %s", email.pk, email.attempts, email.last_error)
         else:
-            email.status = OutgoingEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-        email.save(update_fields=["status", "attempts", "last_error", "queued_at", "sent_at"])
+            # The retry goes back to the broker now: the sweep counts from here.
+            email.status = OutgoingEmail.Status.QUEUED
+            email.queued_at = timezone.now()
+            error = exc
+    else:
+        email.status = OutgoingEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+    _attempt_end(email)
     if error is not None:
         raise error
     return str(email.status)
+
+
+def _attempt_begin(email_id: int) -> OutgoingEmail | None:
+    """Step one: mark the e-mail "sending" with this attempt counted and stamped, and commit, before any SMTP.
+
+    Returns the row to send, or None when there is nothing to do (sent, failed, gone, or being sent right now by
+    another worker). A row found "sending" for longer than NOTIFICATIONS_SENDING_GRACE_S was cut off: it is taken
+    over, or failed when its attempts are spent.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None:
+            return None
+        if email.status == OutgoingEmail.Status.SENDING:
+            if not _sending_cut_off(email, now):
+                return None  # a conversation is going on now; if it is cut off, the sweep comes back
+            logger.warning("e-mail %s cut off while sending (since %s): sent again", email.pk, email.sending_since)
+            if email.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+                email.status = OutgoingEmail.Status.FAILED
+                email.last_error = f"cut off while sending, {email.attempts} times"
+                logger.error("e-mail %s was cut off %s times; given up", email.pk, email.attempts)
+                email.save(update_fields=["status", "last_error"])
+                return email
+        elif email.status != OutgoingEmail.Status.QUEUED:
+            return None
+        email.status = OutgoingEmail.Status.SENDING
+        email.attempts += 1
+        email.sending_since = now
+        email.save(update_fields=["status", "attempts", "sending_since"])
+    return email
+
+
+def _sending_cut_off(email: OutgoingEmail, now: dt.datetime) -> bool:
+    grace = dt.timedelta(seconds=settings.NOTIFICATIONS_SENDING_GRACE_S)
+    return email.sending_since is None or email.sending_since < now - grace
+
+
+def _attempt_end(email: OutgoingEmail) -> None:
+    """Step three: store what the conversation of step two came to.
+
+    A failure is stored only while the row is still this attempt's: after the grace period another worker may have
+    taken it over (and perhaps sent it). A success is always stored: the message did go out.
+    """
+    with transaction.atomic():
+        locked = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+        ours = locked.status == OutgoingEmail.Status.SENDING and locked.sending_since == email.sending_since
+        if email.status != OutgoingEmail.Status.SENT and not ours:
+            return
+        email.save(update_fields=["status", "last_error", "queued_at", "sent_at"])
 
 
 def _deliver(email: OutgoingEmail) -> None:
@@ -138,7 +204,8 @@ def _deliver(email: OutgoingEmail) -> None:
         body=email.body,  # text/plain only: no HTML part, so nothing is turned into a link (see text.py)
         from_email=settings.NOTIFICATIONS_FROM_EMAIL,
         to=[email.to],
-        headers=headers,
+        # One Message-ID per outbox row, the same on every attempt (the module's docstring).
+        headers=headers | {"Message-ID": email.message_id},
         connection=get_connection(fail_silently=False),
     )
     message.send()
@@ -149,15 +216,18 @@ def _describe(exc: BaseException) -> str:
 
 
 def emails_requeue_stale(*, older_than: dt.timedelta | None = None, limit: int = 500) -> int:
-    """Queue again every e-mail still queued `older_than` after it was last handed to the broker. Returns how many."""
+    """Queue again every e-mail still queued `older_than` after it was last handed to the broker, and every one cut
+    off while sending (still "sending" NOTIFICATIONS_SENDING_GRACE_S after its attempt began). Returns how many."""
     if older_than is None:
         older_than = dt.timedelta(minutes=settings.NOTIFICATIONS_REQUEUE_AFTER_MINUTES)
     now = timezone.now()
+    grace = dt.timedelta(seconds=settings.NOTIFICATIONS_SENDING_GRACE_S)
+    stale = Q(status=OutgoingEmail.Status.QUEUED) & (Q(queued_at__lt=now - older_than) | Q(queued_at__isnull=True))
+    cut_off = Q(status=OutgoingEmail.Status.SENDING, sending_since__lt=now - grace)
     with transaction.atomic():
         ids = list(
             OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(status=OutgoingEmail.Status.QUEUED)
-            .filter(Q(queued_at__lt=now - older_than) | Q(queued_at__isnull=True))
+            .filter(stale | cut_off)
             .order_by("queued_at")
             .values_list("pk", flat=True)[:limit]
         )
@@ -170,10 +240,13 @@ def emails_requeue_stale(*, older_than: dt.timedelta | None = None, limit: int =
 
 
 def email_requeue(*, email: OutgoingEmail) -> OutgoingEmail:
-    """Queue a failed (or stuck) e-mail again, with a fresh count of attempts (admin action). Sent ones stay sent."""
+    """Queue a failed (or stuck) e-mail again, with a fresh count of attempts (admin action). Sent ones stay sent,
+    and so does one being sent now (within NOTIFICATIONS_SENDING_GRACE_S of its attempt): it is never doubled."""
     with transaction.atomic():
         locked = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
         if locked.status == OutgoingEmail.Status.SENT:
+            return locked
+        if locked.status == OutgoingEmail.Status.SENDING and not _sending_cut_off(locked, timezone.now()):
             return locked
         locked.status = OutgoingEmail.Status.QUEUED
         locked.attempts = 0

@@ -35,7 +35,8 @@ def _actor(by: Any) -> dict[str, Any]:
 
 def _emails_clear(emails) -> int:
     """Clear address and body of outbox rows; a row still waiting to be sent is cancelled (marked failed)."""
-    cancelled = emails.filter(status=OutgoingEmail.Status.QUEUED).update(
+    waiting = [OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.SENDING]  # sending: perhaps cut off, else resent
+    cancelled = emails.filter(status__in=waiting).update(
         status=OutgoingEmail.Status.FAILED, last_error="cancelled: the recipient's data was erased", to="", body=""
     )
     return cancelled + emails.exclude(to="", body="").update(to="", body="")

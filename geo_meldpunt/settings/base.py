@@ -452,6 +452,12 @@ NOTIFICATIONS_REQUEUE_AFTER_MINUTES = 15
 # After this many attempts in all (about a day of SMTP outage) an e-mail is marked failed and logged as an error;
 # the admin can queue it again.
 NOTIFICATIONS_MAX_ATTEMPTS = 60
+# An e-mail whose SMTP conversation began this long ago and never ended (its worker died: "sending") is sent again,
+# with the same Message-ID. Far longer than a conversation can last (EMAIL_TIMEOUT bounds each step of it), so a
+# slow conversation still going on is never doubled.
+NOTIFICATIONS_SENDING_GRACE_S = int(env("MELDPUNT_EMAIL_SENDING_GRACE_S", "600"))
+# Seconds each step of an SMTP conversation may wait for the server (Django's default is to wait for ever).
+EMAIL_TIMEOUT = 30
 
 # --- Feedback (satisfaction survey, ombudsman referral) ------------------------------------------------------
 # How long a satisfaction link stays valid (days).

@@ -25,6 +25,9 @@ CELERY_BROKER_URL = env("MELDPUNT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_BACKEND = env("MELDPUNT_EMAIL_BACKEND", EMAIL_BACKEND)
 EMAIL_FILE_PATH = env("MELDPUNT_EMAIL_FILE_PATH", "")
+# The SMTP server of tests/reliability/test_worker_killed.py, a local sink on a free port.
+EMAIL_HOST = "127.0.0.1"
+EMAIL_PORT = int(env("MELDPUNT_EMAIL_PORT", "25"))
 CELERY_TASK_DEFAULT_QUEUE = env("MELDPUNT_CELERY_QUEUE", "meldpunt-test")
 # The data-protection job runs daily at night; the test that watches beat start it (tests/privacy/) asks for it every
 # few seconds instead. The task and its schedule entry are the production ones.

@@ -124,6 +124,57 @@ def test_e_mails_the_broker_lost_are_queued_again(django_capture_on_commit_callb
     assert fresh.status == OutgoingEmail.Status.QUEUED
 
 
+def cut_off(email: OutgoingEmail, *, ago: dt.timedelta, attempts: int = 1) -> None:
+    """As a worker killed during the SMTP conversation leaves an e-mail: sending, its attempt counted."""
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.SENDING, attempts=attempts, sending_since=timezone.now() - ago
+    )
+
+
+def test_an_e_mail_cut_off_while_sending_is_sent_again_after_the_grace_period_under_its_message_id(
+    settings, django_capture_on_commit_callbacks
+):
+    email, other = queue(), queue()
+    grace = dt.timedelta(seconds=settings.NOTIFICATIONS_SENDING_GRACE_S)
+    cut_off(email, ago=grace / 2)
+    assert email_send(email_id=email.pk) == "skipped"  # perhaps still in its conversation: never doubled
+    with django_capture_on_commit_callbacks():
+        assert emails_requeue_stale() == 0
+
+    cut_off(email, ago=grace + dt.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert emails_requeue_stale() == 1
+    assert len(callbacks) == 1
+    assert email_send(email_id=email.pk) == "sent"
+    assert email_send(email_id=other.pk) == "sent"
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.SENT, 2)
+    assert len(mail.outbox) == 2
+    assert mail.outbox[0].message()["Message-ID"] == email.message_id  # the same on every attempt
+    assert mail.outbox[1].message()["Message-ID"] == other.message_id != email.message_id
+
+
+def test_an_e_mail_cut_off_as_often_as_attempts_are_allowed_is_failed(settings):
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
+    email = queue()
+    cut_off(email, ago=dt.timedelta(seconds=settings.NOTIFICATIONS_SENDING_GRACE_S + 1), attempts=2)
+    assert email_send(email_id=email.pk) == "failed"
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.FAILED and "cut off" in email.last_error
+    assert mail.outbox == []
+
+
+def test_the_admin_cannot_queue_again_an_e_mail_being_sent(settings, django_capture_on_commit_callbacks):
+    email = queue()
+    cut_off(email, ago=dt.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks() as callbacks:
+        email_requeue(email=email)
+    assert callbacks == []
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.SENDING, 1)
+
+
 def test_a_dedupe_key_queues_an_e_mail_once():
     first = queue(dedupe_key="digest:2026-05-04:7")
     second = queue(dedupe_key="digest:2026-05-04:7")
