@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from geo_meldpunt.core.errors import ApplicationError
@@ -18,6 +19,8 @@ from .forms import SCORE_CHOICES, SurveyForm
 LINK_ERROR_STATUS = {"unknown": 404, "used": 410, "expired": 410}
 
 
+# One reporter's link (the report's reference and their answer): never kept by a browser or a proxy.
+@cache_control(private=True, no_store=True)
 @require_http_methods(["GET", "POST"])
 def survey(request, token: str):
     """Show the question (GET), take the answer (POST, once), and show the ombudsman's details at once when the

@@ -10,7 +10,7 @@ from django.test import Client
 
 from geo_meldpunt.reports.models import Report
 from geo_meldpunt.staff.groups import HANDLER
-from tests.browser.test_meld import CENTRE, choose_category, choose_kind, click_map, open_meld, wait_for_place
+from tests.browser.test_meld import melding_to_description
 from tests.staff.helpers import staff_user
 
 pytestmark = pytest.mark.browser
@@ -23,13 +23,7 @@ def test_too_many_reports_from_one_connection_say_when_to_try_again_and_keep_the
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    open_meld(page)
-    choose_kind(page, "melding")
-    click_map(page, *CENTRE)
-    wait_for_place(page, "inside")
-    page.get_by_test_id("next-location").click()
-    choose_category(page, "graffiti", "Graffiti of wildplakken")
-    page.get_by_test_id("next-category").click()
+    melding_to_description(page, "graffiti", "Graffiti of wildplakken")
     description = "Graffiti op de zeedijk, ter hoogte van de trap."
     page.get_by_test_id("description").fill(description)
     page.get_by_test_id("submit").click()

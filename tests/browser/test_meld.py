@@ -82,6 +82,17 @@ def choose_category(page, search: str, name: str) -> None:
     page.get_by_label(name, exact=True).check()
 
 
+def melding_to_description(page, search: str, name: str, at: tuple[float, float] = CENTRE) -> None:
+    """Open /meld/ and take a melding through place and category to the description step."""
+    open_meld(page)
+    choose_kind(page, "melding")
+    click_map(page, *at)
+    wait_for_place(page, "inside")
+    page.get_by_test_id("next-location").click()
+    choose_category(page, search, name)
+    page.get_by_test_id("next-category").click()
+
+
 def pin_position(page) -> tuple[float, float]:
     """Where the pin is, as the page keeps it (its draft)."""
     draft = page.evaluate("() => JSON.parse(localStorage.getItem('meldpunt.meld.draft.v1'))")
@@ -365,13 +376,7 @@ def test_a_failed_submission_is_kept_and_retried_once_the_server_answers(page, s
         return route.fallback()
 
     page.route("**/api/v1/reports/", flaky)
-    open_meld(page)
-    choose_kind(page, "melding")
-    click_map(page, *CENTRE)
-    wait_for_place(page, "inside")
-    page.get_by_test_id("next-location").click()
-    choose_category(page, "graffiti", "Graffiti of wildplakken")
-    page.get_by_test_id("next-category").click()
+    melding_to_description(page, "graffiti", "Graffiti of wildplakken")
     description = "Grote graffiti op de gevel van de bibliotheek, sinds het weekend."
     page.get_by_test_id("description").fill(description)
     page.get_by_test_id("photos").set_input_files(

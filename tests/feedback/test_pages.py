@@ -119,3 +119,17 @@ def test_an_unknown_link_is_refused(client):
     response = client.get("/tevredenheid/bestaat-niet/")
     assert response.status_code == 404
     assert "Deze link is niet geldig" in response.content.decode()
+
+
+def test_no_browser_or_proxy_keeps_the_survey_page(client, survey):
+    """The page names the reporter's report and, once answered, may show the ombudsman's details: one person's."""
+    responses = [
+        client.get(url(survey)),  # the question
+        client.post(url(survey), {"score": "1"}),  # the thanks with the ombudsman's details
+        client.get(url(survey)),  # the refused reuse
+        client.get("/tevredenheid/bestaat-niet/"),  # unknown link
+    ]
+    assert [r.status_code for r in responses] == [200, 200, 410, 404]
+    for response in responses:
+        cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= cache_control
