@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,6 +150,17 @@ class HotspotFigures:
         return str(Trend(self.trend).label)
 
 
+def _categories_departments(
+    pairs: Iterable[tuple[int, int | None]],
+) -> tuple[dict[int, Category], dict[int, Department]]:
+    """The categories and departments (by id) that hotspots name, as (category id, department id or None) pairs:
+    two queries for any number of hotspots."""
+    pairs = list(pairs)
+    categories = Category.objects.in_bulk({c for c, _d in pairs})
+    departments = Department.objects.in_bulk({d for _c, d in pairs if d is not None})
+    return categories, departments
+
+
 def _aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
@@ -189,8 +201,7 @@ def hotspots_detect(
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(DETECT_SQL, params)
         rows = cursor.fetchall()
-    categories = Category.objects.in_bulk({row[0] for row in rows})
-    departments = Department.objects.in_bulk({row[1] for row in rows if row[1] is not None})
+    categories, departments = _categories_departments((row[0], row[1]) for row in rows)
     found = []
     for rank, row in enumerate(rows, start=1):
         (category_id, department_id, reports, reporters, months, mean_impact, trend, cx, cy, radius, lon, lat) = row[
@@ -344,8 +355,7 @@ def snapshot_hotspots(snapshot: Snapshot, *, limit: int) -> list[HotspotFigures]
         ids = sorted({i for row in rows for i in [*row[14], row[15]]})
         cursor.execute(REPORT_PLACES_SQL, {"ids": ids})
         places = {row[0]: row[1:] for row in cursor.fetchall()}
-    categories = Category.objects.in_bulk({row[1] for row in rows})
-    departments = Department.objects.in_bulk({row[2] for row in rows if row[2] is not None})
+    categories, departments = _categories_departments((row[1], row[2]) for row in rows)
     found = []
     for row in rows:
         hotspot_id, category_id, department_id, rank, reports, reporters, months, mean_impact, trend = row[:9]
@@ -411,8 +421,7 @@ def figures_from_stored(stored: list[dict[str, Any]], *, limit: int | None = Non
     """The hotspots of a stored detection (`report_ids` and `points`: the newest HOTSPOTS_MAP_POINTS). A category
     or department deleted since is left out or shown without department."""
     stored = stored[:limit] if limit is not None else stored
-    categories = Category.objects.in_bulk({h["category"] for h in stored})
-    departments = Department.objects.in_bulk({h["department"] for h in stored if h["department"] is not None})
+    categories, departments = _categories_departments((h["category"], h["department"]) for h in stored)
     found = [
         HotspotFigures(
             category=categories[h["category"]],
