@@ -107,7 +107,10 @@ SELECT
     EXISTS (SELECT FROM category),
     json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
         'type', 'Feature',
-        'geometry', ST_AsGeoJSON(candidates.point, 15)::json,
+        -- GDAL's way of writing a coordinate, as DuplicateCandidateFeature did (migration 0015).
+        'geometry', json_build_object('type', 'Point', 'coordinates', json_build_array(
+            meldpunt_geojson_coordinate(ST_X(candidates.point::geometry))::json,
+            meldpunt_geojson_coordinate(ST_Y(candidates.point::geometry))::json)),
         'properties', json_build_object(
             'reference', candidates.reference,
             'kind', candidates.kind,
