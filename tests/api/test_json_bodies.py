@@ -23,6 +23,7 @@ from api import serializers as s
 from geo_meldpunt.reports import duplicates, selectors
 from geo_meldpunt.reports.models import Category, Kind, Report, ReportEvent, Status
 from geo_meldpunt.reports.photos import PhotoBudget, photo_prepare
+from geo_meldpunt.reports.selectors.bodies import photo_url_prefix
 from geo_meldpunt.reports.services import report_reassign, report_transition
 from geo_meldpunt.staff.groups import COORDINATOR
 from geo_meldpunt.zones import routing
@@ -224,3 +225,18 @@ def test_routing_preview_outside_the_territory_is_refused_as_before(api_client):
     assert response.json() == {
         "location": ["This location lies outside the city's territory. Choose a place within the city."]
     }
+
+
+def test_tracking_with_photos_in_another_storage_takes_their_addresses_from_it(api_client, settings):
+    """Photo addresses SQL cannot write (object storage: signed links) come from the storage, as before."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    assert photo_url_prefix(None) is None  # not files at MEDIA_URL: the statement leaves the addresses to Python
+    photo = photo_prepare(upload("gat.jpg", image_bytes()), budget=PhotoBudget())
+    report = ReportFactory(photos=[photo])
+    response = api_client.get(f"/api/v1/track/{report.tracking_token}/")
+    assert response.status_code == 200
+    found = selectors.report_by_token(token=report.tracking_token)
+    history = list(selectors.report_public_history(found))
+    expected = rendered(s.TrackOutput(found, context={"request": response.wsgi_request, "history": history}).data)
+    assert response.json() == expected
+    assert len(expected["photos"]) == 1

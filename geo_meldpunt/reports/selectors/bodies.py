@@ -17,10 +17,9 @@ import re
 from functools import cache
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import connection
 from django.utils import timezone, translation
-from django.utils.functional import LazyObject, empty
 from rest_framework import ISO_8601
 from rest_framework.settings import api_settings
 
@@ -90,10 +89,8 @@ def photo_url_prefix(request) -> str | None:
     """What a photo's stored name is appended to for its address (absolute for `request`), when the photos are
     files served at MEDIA_URL; None for another storage (S3: signed links), whose addresses Python computes."""
     storage = ReportPhoto._meta.get_field("image").storage  # type: ignore[union-attr]
-    if isinstance(storage, LazyObject):  # default_storage: what it stands for
-        if storage._wrapped is empty:
-            storage._setup()
-        storage = storage._wrapped
+    if storage is default_storage:  # a lazy stand-in: the storage it stands for
+        storage = storages["default"]
     if type(storage).url is not FileSystemStorage.url or not isinstance(storage, FileSystemStorage):
         return None
     base = storage.base_url
