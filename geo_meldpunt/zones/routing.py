@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import OutsideTerritory
-from geo_meldpunt.reports.models import Category
+from geo_meldpunt.core.models import TranslatedNameModel
 
 from .models import ZONE_TYPE_SPECIFICITY, Department, RoutingRule, Zone, ZonePart, ZoneType, zone_valid_on
 
@@ -284,9 +284,26 @@ def _rule(row: dict, department: dict) -> RoutingRule:
     return rule
 
 
+@dataclass
+class CategoryFacts:
+    """What decide() reads of a category, from ROUTE_SQL's row: zones stand below reports and build no Category."""
+
+    id: int
+    parent_id: int | None
+    slug: str
+    name_nl: str
+    name_fr: str
+    name_en: str
+    name_de: str
+    department_id: int | None
+    department: Department | None = None
+
+    localized_name = TranslatedNameModel.localized_name
+
+
 @dataclass(frozen=True)
 class _RoutingFacts:
-    category: Category
+    category: CategoryFacts
     zones: list[CoveringZone]
     rules: list[RoutingRule]
     coordinator: Department | None
@@ -309,9 +326,10 @@ def _routing_facts(*, point: Point | None, category_id: int | None = None, slug:
     if found is None:
         return None
     category_row, department_row = found
-    category = _instance(Category, category_row)
-    if department_row is not None:
-        category.department = _department(department_row)
+    category = CategoryFacts(
+        **{c: category_row[c] for c in _CATEGORY_COLUMNS},
+        department=_department(department_row) if department_row is not None else None,
+    )
     zones = sorted(
         (CoveringZone(*row) for row in zone_rows or ()), key=lambda z: (-ZONE_TYPE_SPECIFICITY[z.zone_type], z.id)
     )
@@ -345,7 +363,7 @@ def route(*, category, point: Point | None, language: str | None = None) -> Rout
     """
     facts = _routing_facts(point=point, category_id=category.pk)
     if facts is None:
-        raise Category.DoesNotExist(f"No category with id {category.pk}.")
+        raise type(category).DoesNotExist(f"No category with id {category.pk}.")
     return _decide(facts, located=point is not None, language=language)
 
 
