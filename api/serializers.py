@@ -312,6 +312,19 @@ class PointQuery(QueryParameters):
         return attrs
 
 
+class PointQueryWithoutLookup(PointQuery):
+    """PointQuery with the category's slug as text, not looked up: for views whose one statement finds the
+    category itself. When it is not valid, or the statement finds no category, the view validates with
+    PointQuery, whose errors (all fields at once, the unknown slug's message) are the answer."""
+
+    category = serializers.CharField()  # type: ignore[assignment]
+
+    def validate_category(self, value: str) -> str:
+        if not lookup_value_ok(value):
+            raise serializers.ValidationError("not a slug")  # never shown: PointQuery says it
+        return value
+
+
 # --- Following and tracking ----------------------------------------------------------------------------
 
 
@@ -369,6 +382,22 @@ class TrackOutput(serializers.ModelSerializer):
 
     def get_history(self, obj: Report) -> list:
         return list(HistoryOutput(self.context["history"], many=True).data)
+
+
+def routing_preview_data(decision) -> dict:
+    """RoutingPreviewOutput's data, key for key, written directly (tests/api/test_json_bodies.py compares)."""
+    zone = next((z for z in decision.zones if z.id == decision.zone_id), None)
+    department = decision.department
+    return {
+        "department": {
+            "slug": department.slug,
+            "name": department.localized_name(),
+            "is_external": department.is_external,
+        },
+        "zone": {"slug": zone.slug, "name": zone.name, "zone_type": zone.zone_type} if zone else None,
+        "reason": decision.reason,
+        "routable": decision.routable,
+    }
 
 
 class RoutingPreviewOutput(serializers.Serializer):

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports import duplicates, selectors, services
 from geo_meldpunt.reports.models import Report
+from geo_meldpunt.reports.selectors.bodies import photo_url_prefix
 from geo_meldpunt.staff.roles import is_employee
 from geo_meldpunt.zones import routing
 from geo_meldpunt.zones.selectors import compliment_departments
@@ -26,6 +27,7 @@ from . import serializers as s
 from .fields import parse_bbox
 from .pagination import KeysetGeoJsonPagination
 from .parsers import BoundedJSONParser
+from .renderers import PASS_THROUGH_RENDERERS, json_text_response
 from .report_features import public_map_features
 from .throttling import PUBLIC_WRITE_THROTTLES
 
@@ -118,16 +120,31 @@ class ReportListCreateApi(generics.GenericAPIView):
 
 
 class NearbyReportsApi(APIView):
-    """Duplicate candidates: open reports of the same category close to a point, nearest first."""
+    """Duplicate candidates: open reports of the same category close to a point, nearest first.
+
+    One statement finds the category by its slug and writes the answer (duplicates.duplicate_candidates_json);
+    only a request it cannot answer (no such category: the field error) goes through PointQuery's lookup.
+    """
+
+    renderer_classes = PASS_THROUGH_RENDERERS
 
     @extend_schema(parameters=[s.PointQuery], responses=s.DuplicateCandidateFeature(many=True))
     def get(self, request):
-        query = s.PointQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        category = query.validated_data["category"]
+        query = s.PointQueryWithoutLookup(data=request.query_params)
+        if query.is_valid():
+            point = query.validated_data["point"]
+            body = duplicates.duplicate_candidates_json(
+                category_slug=query.validated_data["category"], lon=point.x, lat=point.y, language=current_language()
+            )
+            if body is not None:
+                return json_text_response(body)
+        # Bad input, or an answer the statement does not give: the field errors and the answer as before.
+        full = s.PointQuery(data=request.query_params)
+        full.is_valid(raise_exception=True)
+        category = full.validated_data["category"]
         # A category kept off the public map stays off here too: its reports may be about people.
         candidates = (
-            duplicates.duplicate_candidates(point=query.validated_data["point"], category=category)
+            duplicates.duplicate_candidates(point=full.validated_data["point"], category=category)
             if category.is_public
             else Report.objects.none()
         )
@@ -173,25 +190,45 @@ class FollowReportApi(APIView):
 
 @method_decorator(cache_control(private=True, no_store=True), name="dispatch")  # one reporter's report: never cached
 class TrackReportApi(APIView):
+    """One statement writes the answer (selectors.track_json); Python only for what SQL cannot write."""
+
+    renderer_classes = PASS_THROUGH_RENDERERS
+
     @extend_schema(responses=s.TrackOutput)
     def get(self, request, token: str):
+        found, body = selectors.track_json(
+            token=token, language=current_language(), photo_prefix=photo_url_prefix(request)
+        )
+        if not found:
+            raise Http404(_("This tracking link is not known. Check that you copied it completely."))
+        if body is not None:
+            return json_text_response(body)
         report = selectors.report_by_token(token=token)
-        if report is None:
+        if report is None:  # gone between the two reads
             raise Http404(_("This tracking link is not known. Check that you copied it completely."))
         history = list(selectors.report_public_history(report))
         return Response(s.TrackOutput(report, context={"request": request, "history": history}).data)
 
 
 class RoutingPreviewApi(APIView):
-    """Which department would handle a report of this category at this point, and why."""
+    """Which department would handle a report of this category at this point, and why (one statement)."""
 
     @extend_schema(parameters=[s.PointQuery], responses=s.RoutingPreviewOutput)
     def get(self, request):
-        query = s.PointQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        decision = routing.route(
-            category=query.validated_data["category"],
-            point=query.validated_data["point"],
-            language=current_language(),
-        )
-        return Response(s.RoutingPreviewOutput(decision).data)
+        query = s.PointQueryWithoutLookup(data=request.query_params)
+        decision = None
+        if query.is_valid():
+            decision = routing.route_preview(
+                category_slug=query.validated_data["category"],
+                point=query.validated_data["point"],
+                language=current_language(),
+            )
+        if decision is None:  # bad input or no such category: the field errors PointQuery gives
+            full = s.PointQuery(data=request.query_params)
+            full.is_valid(raise_exception=True)
+            decision = routing.route(
+                category=full.validated_data["category"],
+                point=full.validated_data["point"],
+                language=current_language(),
+            )
+        return Response(s.routing_preview_data(decision))

@@ -18,11 +18,14 @@ from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
+from django.db import connection
 from django.db.models import BigIntegerField, QuerySet, Value
 from django.db.models.functions import Cast
 
 from . import permissions
+from .choices import PUBLIC_KINDS
 from .models import OPEN_STATUSES, Category, Report
+from .selectors.bodies import sql_name, sql_timestamp, sql_words, statement_params, timestamps_in_sql
 from .selectors.public import PUBLIC_REPORT_FIELDS, PUBLIC_VISIBLE
 
 # What the back office's list of candidates shows of each (no personal data is needed to choose a merge target).
@@ -77,3 +80,77 @@ def report_duplicate_candidates(*, report: Report, user: Any, limit: int | None 
         .select_related("category")
         .only(*CANDIDATE_FIELDS)[: limit or settings.REPORTS_DUPLICATES_LIMIT]
     )
+
+
+# duplicate_candidates for the public API in one statement, category lookup included: the FeatureCollection of
+# api DuplicateCandidateFeature as JSON text. The same rule as _candidates, spelt in SQL: the open statuses as
+# literals (the partial index report_open_category_point is matched on its predicate's text), the category as the
+# bigint it is, the radius in metres on the geography column, nearest first. A category kept off the public map
+# gives no candidates (its reports may be about people); a category that is not active, or no category, no row.
+NEARBY_SQL = f"""
+WITH category AS (
+    SELECT c.id, c.slug, c.is_public, {{category_name}} AS name,
+           COALESCE(NULLIF(c.duplicate_radius_m, 0), %(default_radius)s) AS radius
+    FROM reports_category c WHERE c.slug = %(slug)s AND c.active
+), candidates AS (
+    SELECT r.reference, r.kind, r.status, r.address, r.created_at, r.point, r.department_id, r.id,
+           ST_Distance(r.point, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography) AS distance
+    FROM category JOIN reports_report r ON r.category_id = category.id
+    WHERE category.is_public
+      AND r.kind IN ({sql_words(PUBLIC_KINDS)})
+      AND r.status IN ({sql_words(OPEN_STATUSES)})
+      AND ST_DWithin(r.point, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography, category.radius)
+    ORDER BY distance, r.id
+    LIMIT %(limit)s
+)
+SELECT
+    EXISTS (SELECT FROM category),
+    json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
+        'type', 'Feature',
+        -- GDAL's way of writing a coordinate, as DuplicateCandidateFeature did (migration 0015).
+        'geometry', json_build_object('type', 'Point', 'coordinates', json_build_array(
+            meldpunt_geojson_coordinate(ST_X(candidates.point::geometry))::json,
+            meldpunt_geojson_coordinate(ST_Y(candidates.point::geometry))::json)),
+        'properties', json_build_object(
+            'reference', candidates.reference,
+            'kind', candidates.kind,
+            'category', category.slug,
+            'category_name', category.name,
+            'status', candidates.status,
+            'status_display', COALESCE(%(statuses)s::jsonb ->> candidates.status, candidates.status),
+            'department', {{department_name}},
+            'address', candidates.address,
+            'created_at', {sql_timestamp("candidates.created_at")},
+            'distance_m', round(candidates.distance::numeric, 1))
+    ) ORDER BY candidates.distance, candidates.id) FILTER (WHERE candidates.id IS NOT NULL), '[]'::json))::text
+FROM category
+JOIN candidates ON true
+JOIN zones_department d ON d.id = candidates.department_id
+"""
+
+
+def _nearby_sql(language: str) -> str:
+    return NEARBY_SQL.replace("{category_name}", sql_name("c", language)).replace(
+        "{department_name}", sql_name("d", language)
+    )
+
+
+def duplicate_candidates_json(*, category_slug: str, lon: float, lat: float, language: str) -> str | None:
+    """duplicate_candidates at (lon, lat) for the active category `category_slug`, as the JSON text of the public
+    API's FeatureCollection (names and labels in `language`): one statement. None when no active category has
+    that slug, or when the project's DATETIME_FORMAT is not the ISO 8601 that SQL writes (then ask
+    duplicate_candidates)."""
+    if not timestamps_in_sql():
+        return None
+    params = {
+        **statement_params(language=language),
+        "slug": category_slug,
+        "lon": lon,
+        "lat": lat,
+        "default_radius": settings.REPORTS_DUPLICATES_RADIUS_M,
+        "limit": settings.REPORTS_DUPLICATES_LIMIT,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_nearby_sql(language), params)
+        found, body = cursor.fetchone()
+    return body if found else None

@@ -1,8 +1,11 @@
 """Where does a report go? Category + point -> department, zone and a reason a person can read.
 
-PostGIS answers which zones cover the point (ST_Covers on the subdivided `ZonePart` table, GiST index);
-a second query fetches the rules that could apply; `choose_rule` is pure and picks the winner, so the demo
-data generator and the benchmark route exactly as a live report does.
+One statement (ROUTE_SQL) asks PostgreSQL everything a decision needs: the category with its default
+department, the zones valid today that cover the point (ST_Covers on the subdivided `ZonePart` table, GiST
+index), the rules that could apply with their departments, and the coordinator to fall back on. Then
+`decide`/`choose_rule`, pure, pick the winner, so the demo data generator and the benchmark route exactly as a
+live report does. `covering_zones` + `candidate_rules` ask the same as two ORM queries: the spelling that
+tests/zones/test_routing_statement.py holds the statement to.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import OutsideTerritory
+from geo_meldpunt.core.models import TranslatedNameModel
 
 from .models import ZONE_TYPE_SPECIFICITY, Department, RoutingRule, Zone, ZonePart, ZoneType, zone_valid_on
 
@@ -212,17 +217,163 @@ def _recorded_zone(rule: RoutingRule | None, zones: Sequence[CoveringZone]) -> C
     return None
 
 
-def route(*, category, point: Point | None, language: str | None = None) -> RoutingDecision:
-    """Route a report now. Raises OutsideTerritory for a point the city does not cover.
+# Everything one decision reads, in one statement. The category is found by id (a report being written) or by
+# slug among the active ones (the public preview, which validates the slug in the same statement); the place
+# filters are those of covering_zones and candidate_rules. Columns are named rather than row_to_json(d.*): the
+# instances built from them (_department, _rule) then hold every field their users read, and no timestamps.
+_DEPARTMENT_COLUMNS = ("id", "slug", "name_nl", "name_fr", "name_en", "name_de", "is_external", "is_coordinator",
+                       "email", "phone", "active")  # fmt: skip
+_CATEGORY_COLUMNS = ("id", "parent_id", "slug", "name_nl", "name_fr", "name_en", "name_de", "department_id")
+_RULE_COLUMNS = ("id", "category_id", "zone_id", "zone_type", "department_id", "priority", "note", "active")
 
-    The reason is written in `language` (the city's default when not given), since it is stored.
-    """
-    zones = covering_zones(point) if point is not None else []
-    if point is not None:
-        territory_check(zones)  # before switching language: the refusal is for the person asking
-    rules = candidate_rules(category, zones)
+
+def _json_object(alias: str, columns: tuple[str, ...]) -> str:
+    return "json_build_object(" + ", ".join(f"'{c}', {alias}.{c}" for c in columns) + ")"
+
+
+ROUTE_SQL = f"""
+WITH category AS (
+    SELECT c.id, c.parent_id, c.department_id,
+           {_json_object("c", _CATEGORY_COLUMNS)} AS category,
+           CASE WHEN d.id IS NULL THEN NULL ELSE {_json_object("d", _DEPARTMENT_COLUMNS)} END AS department
+    FROM reports_category c LEFT JOIN zones_department d ON d.id = c.department_id
+    WHERE CASE WHEN %(category_id)s::bigint IS NULL THEN c.slug = %(slug)s AND c.active ELSE c.id = %(category_id)s END
+), zones AS (
+    SELECT DISTINCT z.id, z.slug, z.name, p.zone_type
+    FROM zones_zonepart p JOIN zones_zone z ON z.id = p.zone_id
+    WHERE %(located)s
+      AND ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
+      AND (z.valid_from IS NULL OR z.valid_from <= %(day)s) AND (z.valid_to IS NULL OR z.valid_to > %(day)s)
+), rules AS (
+    SELECT {_json_object("r", _RULE_COLUMNS)} AS rule, {_json_object("d", _DEPARTMENT_COLUMNS)} AS department
+    FROM category, zones_routingrule r JOIN zones_department d ON d.id = r.department_id
+    WHERE r.active AND d.active
+      AND (r.category_id IN (category.id, category.parent_id) OR r.category_id IS NULL)
+      AND ((r.zone_id IS NULL AND r.zone_type = '')
+           OR r.zone_id IN (SELECT id FROM zones) OR r.zone_type IN (SELECT zone_type FROM zones))
+), coordinator AS (
+    SELECT department FROM (
+        (SELECT 1 AS choice, {_json_object("d", _DEPARTMENT_COLUMNS)} AS department, d.name_nl FROM zones_department d
+         WHERE d.is_coordinator AND d.active ORDER BY d.name_nl LIMIT 1)
+        UNION ALL
+        (SELECT 2, {_json_object("d", _DEPARTMENT_COLUMNS)}, d.name_nl FROM zones_department d
+         WHERE d.slug = %(coordinator_slug)s)
+    ) found ORDER BY choice LIMIT 1
+)
+SELECT (SELECT json_build_array(category, department) FROM category),
+       (SELECT json_agg(json_build_array(id, slug, name, zone_type)) FROM zones),
+       (SELECT json_agg(json_build_array(rule, department)) FROM rules),
+       (SELECT department FROM coordinator)
+"""
+
+
+def _instance(model, row: dict):
+    """An instance of `model` from a row of some of its columns (the others deferred), as the ORM builds one:
+    from_db takes the values in the model's field order."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in row]
+    return model.from_db("default", names, [row[name] for name in names])
+
+
+def _department(row: dict) -> Department:
+    return _instance(Department, row)
+
+
+def _rule(row: dict, department: dict) -> RoutingRule:
+    rule = _instance(RoutingRule, row)
+    rule.department = _department(department)
+    return rule
+
+
+@dataclass
+class CategoryFacts:
+    """What decide() reads of a category, from ROUTE_SQL's row: zones stand below reports and build no Category."""
+
+    id: int
+    parent_id: int | None
+    slug: str
+    name_nl: str
+    name_fr: str
+    name_en: str
+    name_de: str
+    department_id: int | None
+    department: Department | None = None
+
+    localized_name = TranslatedNameModel.localized_name
+
+
+@dataclass(frozen=True)
+class _RoutingFacts:
+    category: CategoryFacts
+    zones: list[CoveringZone]
+    rules: list[RoutingRule]
+    coordinator: Department | None
+
+
+def _routing_facts(*, point: Point | None, category_id: int | None = None, slug: str = "") -> _RoutingFacts | None:
+    """What a decision reads (ROUTE_SQL, one statement); None when no category has that id (or active slug)."""
+    params = {
+        "category_id": category_id,
+        "slug": slug,
+        "located": point is not None,
+        "lon": point.x if point is not None else 0.0,
+        "lat": point.y if point is not None else 0.0,
+        "day": timezone.localdate(),
+        "coordinator_slug": settings.MELDPUNT_COORDINATOR_DEPARTMENT,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(ROUTE_SQL, params)
+        found, zone_rows, rule_rows, coordinator_row = cursor.fetchone()
+    if found is None:
+        return None
+    category_row, department_row = found
+    category = CategoryFacts(
+        **{c: category_row[c] for c in _CATEGORY_COLUMNS},
+        department=_department(department_row) if department_row is not None else None,
+    )
+    zones = sorted(
+        (CoveringZone(*row) for row in zone_rows or ()), key=lambda z: (-ZONE_TYPE_SPECIFICITY[z.zone_type], z.id)
+    )
+    return _RoutingFacts(
+        category=category,
+        zones=zones,
+        rules=[_rule(rule, department) for rule, department in rule_rows or ()],
+        coordinator=_department(coordinator_row) if coordinator_row is not None else None,
+    )
+
+
+def _decide(facts: _RoutingFacts, *, located: bool, language: str | None) -> RoutingDecision:
+    if located:
+        territory_check(facts.zones)  # before switching language: the refusal is for the person asking
     with translation.override(language or settings.LANGUAGE_CODE):
-        return decide(category, zones, rules, located=point is not None)
+        # coordinator() only when the statement found none: it raises as it always did for a missing coordinator.
+        return decide(
+            facts.category,
+            facts.zones,
+            facts.rules,
+            located=located,
+            coordinator_department=facts.coordinator,
+        )
+
+
+def route(*, category, point: Point | None, language: str | None = None) -> RoutingDecision:
+    """Route a report now (one statement). Raises OutsideTerritory for a point the city does not cover.
+
+    The reason is written in `language` (the city's default when not given), since it is stored. The decision's
+    department and rule are instances built from the statement's rows: reading their fields costs no query.
+    """
+    facts = _routing_facts(point=point, category_id=category.pk)
+    if facts is None:
+        raise type(category).DoesNotExist(f"No category with id {category.pk}.")
+    return _decide(facts, located=point is not None, language=language)
+
+
+def route_preview(*, category_slug: str, point: Point, language: str | None = None) -> RoutingDecision | None:
+    """The decision for an active category given by its slug, as route() would make it; None for no such
+    category. One statement in all: the public preview validates the slug with it."""
+    facts = _routing_facts(point=point, slug=category_slug)
+    if facts is None:
+        return None
+    return _decide(facts, located=True, language=language)
 
 
 def route_compliment(*, department: Department, point: Point | None, language: str | None = None) -> RoutingDecision:

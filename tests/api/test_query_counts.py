@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from geo_meldpunt.reports.models import Status
+from geo_meldpunt.reports.models import ReportEvent, Status
 from geo_meldpunt.zones.models import ZoneType
 from tests.factories import (
     WAPENPLEIN,
@@ -79,17 +79,30 @@ def test_filters_add_no_queries(api_client, categories):
     assert queries == LIST_QUERIES
 
 
-def test_nearby_is_one_query_for_five_candidates(api_client, categories, django_assert_num_queries):
+def test_nearby_is_one_statement_for_five_candidates(api_client, categories, django_assert_num_queries):
     category = categories[0]
     for i in range(7):
         ReportFactory(category=category, point=project(ORIGIN, metres=4 + i, azimuth_deg=50 * i))
     query = {"lat": ORIGIN.y, "lon": ORIGIN.x, "category": category.slug}
-    # The first Distance of a process reads spatial_ref_sys once (Django caches the SRID's units).
-    api_client.get("/api/v1/reports/nearby/", query)
-    # Then one query for the category, one for the candidates.
-    with django_assert_num_queries(2):
+    # The category, the candidates and the JSON in one statement, from the first request of a process on.
+    with django_assert_num_queries(1):
         response = api_client.get("/api/v1/reports/nearby/", query)
     assert len(response.json()["features"]) == 5
+
+
+def test_tracking_is_one_statement_with_photos_and_history(api_client, categories, django_assert_num_queries):
+    report = ReportFactory(category=categories[0])
+    ReportEvent.objects.create(report=report, event_type=ReportEvent.Type.NOTE, note="Bekeken.", public=True)
+    with django_assert_num_queries(1):
+        response = api_client.get(f"/api/v1/track/{report.tracking_token}/")
+    assert len(response.json()["history"]) == 2
+
+
+def test_routing_preview_is_one_statement(api_client, categories, django_assert_num_queries):
+    query = {"lat": ORIGIN.y, "lon": ORIGIN.x, "category": categories[0].slug}
+    with django_assert_num_queries(1):
+        response = api_client.get("/api/v1/routing/preview/", query)
+    assert response.json()["routable"] is True
 
 
 def test_categories_is_one_query(api_client, categories, django_assert_num_queries):

@@ -14,6 +14,7 @@ import json
 
 import numpy as np
 import pytest
+from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
@@ -28,6 +29,7 @@ from geo_meldpunt.demo.world import World
 from geo_meldpunt.reports import duplicates
 from geo_meldpunt.reports.choices import PUBLIC_KINDS
 from geo_meldpunt.reports.models import OPEN_STATUSES, Category, Report
+from geo_meldpunt.reports.selectors.bodies import statement_params
 from geo_meldpunt.staff.groups import COORDINATOR
 from tests.staff.helpers import staff_user
 
@@ -116,6 +118,29 @@ def test_duplicate_search_takes_the_partial_index_for_category_and_place(many_re
         assert answer == reference_answer(point, category)
         found += bool(answer)
     assert found >= SAMPLES // 2  # the samples lie where there is something to find
+
+    # The public API's duplicate check is one statement of its own (category lookup and JSON included): the
+    # same plan for the candidates, the same answer.
+    for point, category in samples:
+        params = {
+            **statement_params(language="nl"),
+            "slug": category.slug,
+            "lon": point.x,
+            "lat": point.y,
+            "default_radius": settings.REPORTS_DUPLICATES_RADIUS_M,
+            "limit": 5,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + duplicates._nearby_sql("nl"), params)
+            plan = cursor.fetchone()[0][0]["Plan"]
+        assert not [n for n in nodes(plan) if n["Node Type"] == "BitmapAnd"], (point, category)
+        scans = [n for n in nodes(plan) if n.get("Index Name", "").startswith(("report_", "reports_report_"))]
+        assert [n["Index Name"] for n in scans] == ["report_open_category_point"], json.dumps(scans)
+        assert "category_id =" in scans[0]["Index Cond"] and "point &&" in scans[0]["Index Cond"]
+        body = json.loads(
+            duplicates.duplicate_candidates_json(category_slug=category.slug, lon=point.x, lat=point.y, language="nl")
+        )
+        assert [f["properties"]["reference"] for f in body["features"]] == reference_answer(point, category)
 
     # The back office's search for a filed report (merge targets) is the same query within what its user sees.
     coordinator = staff_user(COORDINATOR, username="coord")

@@ -10,6 +10,7 @@ Duplicate search has a module of its own: reports/duplicates.py. The names are g
 `selectors.public_reports(...)` reads as before.
 """
 
+from .bodies import track_json
 from .clusters import (
     ReportCluster,
     cluster_cell_size,
@@ -57,6 +58,7 @@ from .public import (
 )
 
 __all__ = [
+    "track_json",
     "OPEN311_CLOSED",
     "OPEN311_OPEN",
     "category_codes_known",
