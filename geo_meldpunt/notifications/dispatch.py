@@ -38,14 +38,15 @@ from geo_meldpunt.reports.models import Kind, Status
 
 from .contexts import follower_context, public_url
 from .models import OutgoingEmail, TemplateKey
-from .outbox import email_queue, report_email_draft, report_email_queue
+from .outbox import email_queue, email_queue_new, report_email_draft, report_email_queue
 
 
 def follow_confirmation_notify(*, follower) -> OutgoingEmail:
     """The request to a new follower to confirm their e-mail address: a link, the report's reference and category,
     nothing of the report's reporter or text (anyone may have typed this address). Once per follower."""
     report = follower.report
-    return email_queue(
+    # The follower row is new in this transaction: nothing is queued under its key yet.
+    return email_queue_new(
         key=TemplateKey.FOLLOW_CONFIRMATION,
         to=follower.email,
         language=follower.language,

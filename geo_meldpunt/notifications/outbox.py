@@ -69,6 +69,15 @@ def email_queue(*, key: str, to: str, language: str, context: dict, report=None,
     return email
 
 
+def email_queue_new(*, key: str, to: str, language: str, context: dict, report=None, dedupe_key: str) -> OutgoingEmail:
+    """As email_queue, for a dedupe key that names a row the caller's transaction has just created (a new
+    follower): nothing can have been queued under it yet, so no lookup and no savepoint, one INSERT."""
+    email = email_draft(key=key, to=to, language=language, context=context, report=report, dedupe_key=dedupe_key)
+    email.save(force_insert=True)
+    transaction.on_commit(partial(enqueue, email.pk))
+    return email
+
+
 def email_draft(
     *, key: str, to: str, language: str, context: dict, report=None, dedupe_key: str = "", cached: bool = False
 ) -> OutgoingEmail:

@@ -139,3 +139,18 @@ def test_photos_add_one_insert_for_all_of_them(api_client, create_body):
     ]
 
     assert counts == [CREATE_WITH_PHOTOS_QUERIES, CREATE_WITH_PHOTOS_QUERIES]
+
+
+def test_following_a_report_takes_six_statements(api_client):
+    # The report with its category (named in the mail), whether the address follows already, the follower, the
+    # history event, the confirmation's template and its outbox row. It was 10 (and a transaction's bracket).
+    report = ReportFactory(status=Status.IN_BEHANDELING)
+    url = f"/api/v1/reports/{report.reference}/follow/"
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = api_client.post(url, {"email": "buur@example.org"}, format="json")
+
+    assert response.status_code == 201
+    statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 6, statements
+    assert report.emails.filter(to="buur@example.org").count() == 1
