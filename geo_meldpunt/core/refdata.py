@@ -55,12 +55,6 @@ def version_seen(version: int) -> bool:
     return True
 
 
-def forget() -> None:
-    """Forget the known version: the next use reads it again and every cache reloads (tests, a new database)."""
-    global _known
-    _known = None
-
-
 class VersionedCache(Generic[T]):
     """One reference-data read, kept while the known version stays the same.
 

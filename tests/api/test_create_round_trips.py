@@ -30,6 +30,7 @@ from geo_meldpunt.reports.models import (
     Status,
 )
 from geo_meldpunt.reports.services import filing
+from geo_meldpunt.zones.models import Department
 from tests.factories import WAPENPLEIN, image_bytes, upload
 
 URL = "/api/v1/reports/"
@@ -205,3 +206,32 @@ def test_an_admin_change_is_seen_by_the_very_next_report_of_the_same_process(api
     assert refused.status_code == 400
     assert list(refused.json()) == ["category"]
     assert Report.objects.count() == 3
+
+
+def test_a_compliment_for_a_named_service_is_passed_on_at_once_with_its_thanks_and_forward(api_client, queued):
+    groen = Department.objects.get(slug="groendienst")
+    groen.email = "groen@oostende.example"
+    groen.save()
+    data = {
+        "kind": "compliment",
+        "category": "compliment-medewerker",
+        "description": "Prachtig onderhouden park.",
+        "reporter_email": "blij@example.org",
+        "compliment_department": "groendienst",
+        "compliment_staff_member": "Jef",
+    }
+
+    response, _sent = post(api_client, data)
+
+    assert response.status_code == 201, response.content
+    assert (response.json()["status"], response.json()["department"]["slug"]) == (Status.DOORGEGEVEN, "groendienst")
+    report = Report.objects.get(reference=response.json()["reference"])
+    assert list(report.events.values_list("event_type", "to_status")) == [
+        ("created", Status.NIEUW),
+        ("status", Status.DOORGEGEVEN),
+    ]
+    emails = {e.template_key: e for e in OutgoingEmail.objects.filter(report=report)}
+    assert set(emails) == {TemplateKey.COMPLIMENT_THANKS, TemplateKey.COMPLIMENT_FORWARD}
+    assert emails[TemplateKey.COMPLIMENT_FORWARD].to == "groen@oostende.example"
+    # The thanks is queued by the filing after COMMIT; the forward by report_transition's on_commit, as always.
+    assert queued == [(emails[TemplateKey.COMPLIMENT_THANKS].pk, True)]

@@ -24,12 +24,13 @@ Django signal is connected to Report, ReportEvent, ReportPhoto or OutgoingEmail,
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
@@ -140,7 +141,8 @@ def _store_pipelined(filing: Filing, sql: str, params: list) -> Stored:
             mail_cursor.close()
     except BaseException:
         if pg.info.transaction_status != pq.TransactionStatus.IDLE:
-            with connection.wrap_database_errors:
+            # A connection too broken to roll back is closed by Django at the request's end; the first error counts.
+            with contextlib.suppress(DatabaseError), connection.wrap_database_errors:
                 pg.rollback()
         _files_remove(photos)
         raise
