@@ -228,7 +228,7 @@ def test_a_compliment_for_a_named_service_is_passed_on_at_once_with_its_thanks_a
     report = Report.objects.get(reference=response.json()["reference"])
     assert list(report.events.values_list("event_type", "to_status")) == [
         ("created", Status.NIEUW),
-        ("status", Status.DOORGEGEVEN),
+        ("forwarded", Status.DOORGEGEVEN),
     ]
     emails = {e.template_key: e for e in OutgoingEmail.objects.filter(report=report)}
     assert set(emails) == {TemplateKey.COMPLIMENT_THANKS, TemplateKey.COMPLIMENT_FORWARD}
