@@ -103,15 +103,46 @@ def test_each_variant_stores_everything_in_the_fewest_statements(api_client, cat
     assert response.json()["tracking_token"] == report.tracking_token
     assert response.json()["expected_answer_date"] == report.answer_due.isoformat()
 
-    # With an e-mail address: BEGIN and the statement, then the outbox row and COMMIT, in two round trips.
+    # With an e-mail address: the outbox row goes in the same one statement.
     response, sent = post(api_client, body(category, reporter_email="melder@example.org"))
     assert response.status_code == 201
-    assert [s.split()[0] for s in sent] == ["SELECT", "SELECT", "BEGIN", "WITH", "INSERT", "COMMIT"], sent
+    assert [s.split()[0] for s in sent] == ["SELECT", "SELECT", "WITH"], sent
     reference = response.json()["reference"]
     email = OutgoingEmail.objects.get(report__reference=reference)
     assert (email.template_key, email.to, email.status) == (TemplateKey.ACKNOWLEDGEMENT, "melder@example.org", "queued")
-    assert reference in email.subject + email.body
+    assert email.dedupe_key == f"{TemplateKey.ACKNOWLEDGEMENT}:{email.report_id}"
+    assert reference in email.subject and reference in email.body
+    assert "418736" not in email.subject + email.body
     assert queued == [(email.pk, True)], "queued for sending once, after COMMIT"
+
+    # A template that does more with the reference than show it: rendered with the real one, in two round trips.
+    EmailTemplate.objects.update_or_create(
+        key=TemplateKey.ACKNOWLEDGEMENT,
+        language="nl",
+        defaults={
+            "subject": "Melding nummer {{ reference|slice:'-6:'|add:0 }}",
+            "body": "Uw melding {{ reference }} ({{ reference|length }} tekens).",
+        },
+    )
+    post(api_client, body(category, reporter_email="melder@example.org"))  # the next filing reloads the templates
+    queued.clear()
+    response, sent = post(api_client, body(category, reporter_email="melder@example.org"))
+    assert [s.split()[0] for s in sent] == ["SELECT", "SELECT", "BEGIN", "WITH", "INSERT", "COMMIT"], sent
+    reference = response.json()["reference"]
+    email = OutgoingEmail.objects.get(report__reference=reference)
+    assert email.subject == f"Melding nummer {int(reference[-6:])}"
+    assert email.body == f"Uw melding {reference} ({len(reference)} tekens).\n"
+    assert queued == [(email.pk, True)]
+    # So does a description that holds the stand-in the one statement would replace.
+    EmailTemplate.objects.filter(key=TemplateKey.ACKNOWLEDGEMENT).update(
+        subject="Ontvangen: {{ reference }}", body="{{ reference }}: {{ description }}"
+    )
+    post(api_client, body(category, reporter_email="melder@example.org"))
+    typed = f"Zie ook OST-{reference.split('-')[1]}-418736."
+    response, sent = post(api_client, body(category, reporter_email="melder@example.org", description=typed))
+    assert len(sent) == 6, sent
+    email = OutgoingEmail.objects.get(report__reference=response.json()["reference"])
+    assert email.body == f"{response.json()['reference']}: {typed}\n"
 
     # Multipart with two photos: their files and one INSERT for both rows, in the same transaction.
     photos = [upload(f"{i}.jpg", image_bytes(size=(640, 480))) for i in range(2)]

@@ -34,7 +34,8 @@ LIST_QUERIES = 2
 # process's memory, checked by that statement. Outside a test that statement is its own transaction (no BEGIN or
 # COMMIT); here it runs in a savepoint, whose SAVEPOINT and RELEASE are not counted. It was 9 before.
 CREATE_QUERIES = 3
-# An acknowledgement adds its outbox row; photos add one INSERT for all of them.
+# Inside a transaction (a test, the Open311 view) an acknowledgement adds its outbox row (outside one, it is part of
+# the one statement); photos add one INSERT for all of them.
 CREATE_WITH_EMAIL_QUERIES = CREATE_WITH_PHOTOS_QUERIES = 4
 
 

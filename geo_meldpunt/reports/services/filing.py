@@ -3,16 +3,19 @@
 One statement (data-modifying CTEs) takes the year's next reference number, inserts the report with it and its
 first history event, and, for a request with an `Idempotency-Key`, the key row first. It writes only if the
 reference data the process holds in memory is still current (core/refdata.py): `WHERE version = %s`, and it
-returns the version it saw, so a stale process writes nothing, reloads and files again. A report without
-photos, e-mail or a compliment to pass on is that statement alone: in autocommit it is its own transaction, so
-nothing brackets it and it is one round trip.
+returns the version it saw, so a stale process writes nothing, reloads and files again. A report without photos
+or a compliment to pass on is that statement alone, in autocommit its own transaction: one round trip, no BEGIN or
+COMMIT. Its acknowledgement goes in the same statement: rendered before the report has a reference, with a
+stand-in that the statement replaces by the reference (_drafts_before_numbering says when that is exact; when it
+is not, the e-mail takes the two-round-trip way below). It is queued for sending after the statement, committed.
 
-A report with photos or an acknowledgement is two round trips in one transaction, sent through a psycopg
-pipeline: BEGIN and the statement (whose answer gives the reference the photos' paths and the e-mail's text
-need), then the photo rows, the outbox row and COMMIT together. The reference counter row stays locked from the
-first round trip to COMMIT, so references stay gapless and a rolled-back filing gives its number back; the outbox
-row is written with the report, and the e-mail is queued for sending only after COMMIT (outbox.enqueue), as
-transaction.on_commit does elsewhere. Photo files are written before their rows and removed on any failure.
+A report with photos (or whose e-mail needs its real reference to render) is two round trips in one transaction,
+sent through a psycopg pipeline: BEGIN and the statement (whose answer gives the reference the photos' paths and
+the e-mail's text need), then the photo rows, the outbox row and COMMIT together. The reference counter row stays
+locked from the first round trip to COMMIT, so references stay gapless and a rolled-back filing gives its number
+back; the outbox row is written with the report, and the e-mail is queued for sending only after COMMIT
+(outbox.enqueue), as transaction.on_commit does elsewhere. Photo files are written before their rows and removed
+on any failure.
 
 Inside a caller's transaction (a test, an import, the Open311 view's own atomic block) the same statements run
 in a savepoint and e-mails are queued with transaction.on_commit: only the round trips differ. A compliment passed
@@ -68,23 +71,80 @@ class Stored:
     version: int
     report: Report | None = None
     emails: list[OutgoingEmail] = field(default_factory=list)
-
-    @property
-    def key_taken(self) -> bool:
-        return self.report is None
+    email_ids: list[int] | None = None  # the outbox rows the statement inserted, when it did
 
 
 def report_store(filing: Filing) -> Stored:
     """Write the report, its event, photos and acknowledgement; see the module docstring for how."""
-    sql, params = create_statement(filing)
     top_level = not connection.in_atomic_block and filing.pass_on is None
-    if top_level and not filing.photos and not dispatch.report_created_mails(filing.report):
+    mails = dispatch.report_created_mails(filing.report)
+    one_statement = top_level and not filing.photos
+    sql, params, drafts = create_statement(filing, with_mail=one_statement and mails)
+    if one_statement and (not mails or drafts is not None):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return _stored(filing, cursor.fetchone())
+            stored = _stored(filing, cursor.fetchone())
+        if stored.report is not None and drafts is not None:
+            stored.emails = _drafts_numbered(drafts, stored)
+            for email in stored.emails:
+                enqueue(email.pk)  # the statement was its own transaction: committed
+        return stored
     if top_level:
         return _store_pipelined(filing, sql, params)
     return _store_in_transaction(filing, sql, params)
+
+
+# The reference in an acknowledgement rendered before the report has one: the statement puts the real reference in
+# the stand-in's place with replace(). Rendered twice, with two stand-ins that differ in every digit, and used only
+# when the two texts differ by the stand-in alone: a template that does more with the reference than show it (a
+# filter that slices or counts it), or a reporter who typed the stand-in, goes the two-round-trip way, where the
+# e-mail is rendered with the real reference.
+STAND_IN_DIGITS = ("418736", "963281")
+SUBJECT_ROOM = 280  # a subject is cut at 300 characters (rendering._one_line): only well below that
+
+
+@dataclass
+class Drafts:
+    emails: list[OutgoingEmail]
+    stand_in: str
+
+
+def _drafts_before_numbering(report: Report) -> Drafts | None:
+    prefix = f"{settings.MELDPUNT_REFERENCE_PREFIX}-{timezone.localdate().year}-"
+    first, second = (prefix + digits for digits in STAND_IN_DIGITS)
+    renderings = []
+    for stand_in in (first, second):
+        report.reference = stand_in
+        renderings.append(dispatch.report_created_drafts(report=report))
+    report.reference = ""
+    drafts, others = renderings
+    if len(drafts) != 1:
+        return None
+    for draft, other in zip(drafts, others, strict=True):
+        if len(draft.subject) > SUBJECT_ROOM:
+            return None
+        for text, other_text in ((draft.subject, other.subject), (draft.body, other.body)):
+            if text.replace(first, second) != other_text:
+                return None
+    return Drafts(emails=drafts, stand_in=first)
+
+
+def _drafts_numbered(drafts: Drafts, stored: Stored) -> list[OutgoingEmail]:
+    """The drafts as the statement stored them: with the report's id and reference, and their own ids."""
+    report = stored.report
+    assert report is not None and stored.email_ids is not None
+    for draft in drafts.emails:
+        draft.subject = draft.subject.replace(drafts.stand_in, report.reference)
+        draft.body = draft.body.replace(drafts.stand_in, report.reference)
+        draft.dedupe_key = _dedupe_prefix(draft) + str(report.pk)
+        draft.report = report
+    _ids_set(drafts.emails, [(pk,) for pk in stored.email_ids])
+    return drafts.emails
+
+
+def _dedupe_prefix(draft: OutgoingEmail) -> str:
+    """ "acknowledgement:" of "acknowledgement:None": the dedupe key of a created report's e-mail ends in its id."""
+    return draft.dedupe_key.rpartition(":")[0] + ":"
 
 
 def _store_in_transaction(filing: Filing, sql: str, params: list) -> Stored:
@@ -152,13 +212,13 @@ def _store_pipelined(filing: Filing, sql: str, params: list) -> Stored:
 
 
 def _stored(filing: Filing, row: tuple) -> Stored:
-    version, report_id, reference = row
+    version, report_id, reference, email_ids = row
     if report_id is None:
         return Stored(version=version)
     report = filing.report
     report.pk, report.reference = report_id, reference
     report._state.adding, report._state.db = False, connection.alias
-    return Stored(version=version, report=report)
+    return Stored(version=version, report=report, email_ids=email_ids)
 
 
 def _photo_rows(report: Report, photos: Sequence[PreparedPhoto]) -> list[ReportPhoto]:
@@ -210,13 +270,15 @@ def _insert_sql(objs: Sequence[Model], *, returning: bool = False) -> tuple[str,
     return sql, list(params)
 
 
-def create_statement(filing: Filing) -> tuple[str, list]:
+def create_statement(filing: Filing, *, with_mail: bool = False) -> tuple[str, list, Drafts | None]:
     """The one statement that numbers and inserts the report and its first event (and takes the key first).
 
     Every part reads from the one before it, so when the version is stale, or the key was taken (ON CONFLICT DO
     NOTHING waits for a concurrent filing with the same key to end), no later part has a row to write: nothing
     is inserted and the counter is not touched. The report's id comes from its sequence first so that the key row
-    can name it (the foreign key is checked at COMMIT, Django makes them deferrable).
+    can name it (the foreign key is checked at COMMIT, Django makes them deferrable). `with_mail`: the outbox row
+    of the acknowledgement too, rendered with a stand-in for the reference (_drafts_before_numbering) once the
+    report's times are set; returned with the statement, or None when it cannot be made that way.
     """
     report_table, report_columns, report_values, report_params = _insert_parts(
         [filing.report], leave_out=("reference",)
@@ -240,6 +302,24 @@ def create_statement(filing: Filing) -> tuple[str, list]:
         ),"""
         params += [filing.idempotency_key, filing.fingerprint, timezone.now()]
         source = "gate"
+    mails_sql, mails_params, mail_ids = "", [], "NULL::bigint[]"
+    drafts = _drafts_before_numbering(filing.report) if with_mail else None
+    if drafts is not None:
+        [draft] = drafts.emails
+        table, columns, values, draft_params = _insert_parts(
+            [draft], leave_out=("report_id", "subject", "body", "dedupe_key")
+        )
+        mails_sql = f""",
+        mail AS (
+            INSERT INTO {table} ({columns}, "report_id", "subject", "body", "dedupe_key")
+            SELECT {values[1:-1]}, report.id, replace(%s, %s, report.reference), replace(%s, %s, report.reference),
+                %s || report.id
+            FROM report
+            RETURNING id
+        )"""
+        stand_in = drafts.stand_in
+        mails_params = [*draft_params, draft.subject, stand_in, draft.body, stand_in, _dedupe_prefix(draft)]
+        mail_ids = "(SELECT array_agg(id) FROM mail)"
     sql = f"""
         WITH v AS ({VERSION_SQL}{version_check}),
         new AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('reports_report', 'id')) AS id FROM v),{gate}
@@ -256,8 +336,9 @@ def create_statement(filing: Filing) -> tuple[str, list]:
         ),
         event AS (
             INSERT INTO {event_table} ({event_columns}, "report_id") SELECT {event_values[1:-1]}, report.id FROM report
-        )
-        SELECT ({VERSION_SQL}), report.id, report.reference FROM (SELECT 1) AS one LEFT JOIN report ON true
+        ){mails_sql}
+        SELECT ({VERSION_SQL}), report.id, report.reference, {mail_ids}
+        FROM (SELECT 1) AS one LEFT JOIN report ON true
     """  # noqa: S608 - Django's own quoted names and placeholders; every value is a parameter
-    params += [prefix, year, *report_params, f"{prefix}-{year}-", *event_params]
-    return sql, params
+    params += [prefix, year, *report_params, f"{prefix}-{year}-", *event_params, *mails_params]
+    return sql, params, drafts
