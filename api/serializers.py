@@ -14,6 +14,7 @@ from geo_meldpunt.core.lookups import lookup_value_ok
 from geo_meldpunt.notifications.contexts import tracking_url
 from geo_meldpunt.reports.models import Category, Channel, Kind, Report, ReportEvent, Status
 from geo_meldpunt.reports.photos import PhotoBudget, photo_prepare
+from geo_meldpunt.reports.selectors.reference import active_category_cached
 from geo_meldpunt.zones.models import Department
 
 from .fields import BboxField, LatField, LonField, PointLocationField, QueryParameters, point_from
@@ -41,6 +42,21 @@ class CategorySlugField(serializers.SlugRelatedField):
         # Not even a query for a value no slug can be (a NUL would make PostgreSQL raise, a 500).
         if not lookup_value_ok(data):
             self.fail("does_not_exist", value=data)
+        return super().to_internal_value(data)
+
+
+class CreateCategorySlugField(CategorySlugField):
+    """The category of a new report: from the process's memory (reports.selectors.reference), else the database.
+
+    A miss (a category added since the process loaded them, or a wrong slug) asks the database as any slug field
+    does. A hit may be stale; report_create's write checks the version and files again with the category as it is.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            found = active_category_cached(data)
+            if found is not None:
+                return found
         return super().to_internal_value(data)
 
 
@@ -102,7 +118,7 @@ class CategoryOutput(serializers.ModelSerializer):
 
 class ReportCreateInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
-    category = CategorySlugField()
+    category = CreateCategorySlugField()
     lat = LatField(required=False)
     lon = LonField(required=False)
     location = PointLocationField(required=False)

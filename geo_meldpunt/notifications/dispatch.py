@@ -38,14 +38,15 @@ from geo_meldpunt.reports.models import Kind, Status
 
 from .contexts import follower_context, public_url
 from .models import OutgoingEmail, TemplateKey
-from .outbox import email_queue, report_email_queue
+from .outbox import email_queue, email_queue_new, report_email_draft, report_email_queue
 
 
 def follow_confirmation_notify(*, follower) -> OutgoingEmail:
     """The request to a new follower to confirm their e-mail address: a link, the report's reference and category,
     nothing of the report's reporter or text (anyone may have typed this address). Once per follower."""
     report = follower.report
-    return email_queue(
+    # The follower row is new in this transaction: nothing is queued under its key yet.
+    return email_queue_new(
         key=TemplateKey.FOLLOW_CONFIRMATION,
         to=follower.email,
         language=follower.language,
@@ -65,16 +66,46 @@ def report_created_notify(*, report) -> list[OutgoingEmail]:
     A compliment's forward to its department is not sent here but with the step to doorgegeven, which
     report_create takes first when the department is known: the thanks then says it was passed on.
     """
+    if not report_created_mails(report):
+        return []
+    key, extra = _created_template(report)
+    return [_to_reporter(report, key, dedupe=f"{report.pk}", extra=extra)]
+
+
+def report_created_mails(report) -> bool:
+    """Whether a new report's reporter is mailed (report_created_notify, report_created_drafts): known before the
+    report is stored, so report_create knows whether its write has a second statement."""
     # An employee reporting in their own city (a warden, a colleague on /meld/) needs no acknowledgement, nor
     # thanks for a compliment to colleagues; answers later still reach them.
-    if not report.reporter_email or report.channel in STAFF_REPORTER_CHANNELS:
+    return bool(report.reporter_email) and report.channel not in STAFF_REPORTER_CHANNELS
+
+
+def report_created_drafts(*, report) -> list[OutgoingEmail]:
+    """What report_created_notify queues, rendered but not saved, for report_create to insert in its own write.
+
+    Each draft's dedupe key names the new report, so nothing can have been queued under it before: no lookup. The
+    admin's templates come from the process's cache (the creating statement checks their version).
+    """
+    if not report_created_mails(report):
         return []
+    key, extra = _created_template(report)
+    return [
+        report_email_draft(
+            key=key,
+            report=report,
+            to=report.reporter_email,
+            language=report.language,
+            dedupe_key=f"{key}:{report.pk}",
+            extra=extra,
+            cached=True,
+        )
+    ]
+
+
+def _created_template(report) -> tuple[str, dict | None]:
     if report.kind == Kind.COMPLIMENT:
-        passed_on = report.status == Status.DOORGEGEVEN
-        return [
-            _to_reporter(report, TemplateKey.COMPLIMENT_THANKS, dedupe=f"{report.pk}", extra={"passed_on": passed_on})
-        ]
-    return [_to_reporter(report, TemplateKey.ACKNOWLEDGEMENT, dedupe=f"{report.pk}")]
+        return TemplateKey.COMPLIMENT_THANKS, {"passed_on": report.status == Status.DOORGEGEVEN}
+    return TemplateKey.ACKNOWLEDGEMENT, None
 
 
 def report_transitioned_notify(*, report, event) -> list[OutgoingEmail]:

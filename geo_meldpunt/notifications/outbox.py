@@ -57,25 +57,56 @@ def email_queue(*, key: str, to: str, language: str, context: dict, report=None,
         existing = OutgoingEmail.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
             return existing
-    rendered = render_email(key=key, language=language, context=context)
+    email = email_draft(key=key, to=to, language=language, context=context, report=report, dedupe_key=dedupe_key)
     try:
         with transaction.atomic():
-            email = OutgoingEmail.objects.create(
-                report=report,
-                template_key=key,
-                to=to,
-                language=rendered.language,
-                subject=rendered.subject,
-                body=rendered.body,
-                dedupe_key=dedupe_key,
-                queued_at=timezone.now(),
-            )
+            email.save(force_insert=True)
     except IntegrityError:
         if not dedupe_key:
             raise
         return OutgoingEmail.objects.get(dedupe_key=dedupe_key)  # queued at the same moment elsewhere
     transaction.on_commit(partial(enqueue, email.pk))
     return email
+
+
+def email_queue_new(*, key: str, to: str, language: str, context: dict, report=None, dedupe_key: str) -> OutgoingEmail:
+    """As email_queue, for a dedupe key that names a row the caller's transaction has just created (a new
+    follower): nothing can have been queued under it yet, so no lookup and no savepoint, one INSERT."""
+    email = email_draft(key=key, to=to, language=language, context=context, report=report, dedupe_key=dedupe_key)
+    email.save(force_insert=True)
+    transaction.on_commit(partial(enqueue, email.pk))
+    return email
+
+
+def email_draft(
+    *, key: str, to: str, language: str, context: dict, report=None, dedupe_key: str = "", cached: bool = False
+) -> OutgoingEmail:
+    """E-mail `key` for `to`, rendered, as a queued row not yet saved.
+
+    For email_queue, and for report_create, which inserts it in its own statement and calls enqueue(id) after its
+    commit (the same guarantee: the row exists exactly when the report does). `cached`: see render_email.
+    """
+    rendered = render_email(key=key, language=language, context=context, cached=cached)
+    return OutgoingEmail(
+        report=report,
+        template_key=key,
+        to=to,
+        language=rendered.language,
+        subject=rendered.subject,
+        body=rendered.body,
+        dedupe_key=dedupe_key,
+        queued_at=timezone.now(),
+    )
+
+
+def report_email_draft(
+    *, key: str, report, to: str, language: str, dedupe_key: str, extra: dict | None = None, cached: bool = False
+) -> OutgoingEmail:
+    """As report_email_queue, not yet saved (email_draft)."""
+    context = report_context(report, language) | (extra or {})
+    return email_draft(
+        key=key, to=to, language=language, context=context, report=report, dedupe_key=dedupe_key, cached=cached
+    )
 
 
 def report_email_queue(

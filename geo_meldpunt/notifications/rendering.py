@@ -20,6 +20,8 @@ from django.conf import settings
 from django.template import Context, Engine, Template
 from django.utils import translation
 
+from geo_meldpunt.core.refdata import VersionedCache
+
 from .models import EmailTemplate, TemplateKey
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
@@ -46,12 +48,25 @@ def shipped_default(key: str, language: str) -> tuple[str, str] | None:
     return subject.strip(), body
 
 
-def _source(key: str, language: str) -> tuple[str, str, str]:
+def _templates_load() -> dict[tuple[str, str], tuple[str, str]]:
+    return {(row.key, row.language): (row.subject, row.body) for row in EmailTemplate.objects.all()}
+
+
+# Every admin row, per process, for report_create only (core/refdata.py: its creating statement checks the version,
+# so a template edited in the admin is used by the very next report). A few dozen short rows.
+TEMPLATES: VersionedCache[dict[tuple[str, str], tuple[str, str]]] = VersionedCache(_templates_load)
+
+
+def _source(key: str, language: str, *, cached: bool = False) -> tuple[str, str, str]:
     """(subject, body, language) of the template to use (see the module docstring for the order)."""
-    rows = {
-        row.language: (row.subject, row.body)
-        for row in EmailTemplate.objects.filter(key=key, language__in={language, FALLBACK_LANGUAGE})
-    }
+    if cached:
+        every = TEMPLATES.get()
+        rows = {lang: every[(key, lang)] for lang in (language, FALLBACK_LANGUAGE) if (key, lang) in every}
+    else:
+        rows = {
+            row.language: (row.subject, row.body)
+            for row in EmailTemplate.objects.filter(key=key, language__in={language, FALLBACK_LANGUAGE})
+        }
     for lang in dict.fromkeys((language, FALLBACK_LANGUAGE)):
         found = rows.get(lang) or shipped_default(key, lang)
         if found:
@@ -59,21 +74,29 @@ def _source(key: str, language: str) -> tuple[str, str, str]:
     raise LookupError(f"no e-mail template for {key!r}")
 
 
-def render_email(*, key: str, language: str, context: dict) -> RenderedEmail:
+def render_email(*, key: str, language: str, context: dict, cached: bool = False) -> RenderedEmail:
     """Subject and plain-text body of e-mail `key` for a reader of `language`.
 
     Dates and numbers are formatted in the language the text is written in (month names, decimal comma).
+    `cached`: take the admin's rows from the process's TEMPLATES, for a caller whose write checks the reference
+    data version (report_create); any other caller reads them from the database.
     """
     if key not in TemplateKey.values:
         raise ValueError(f"unknown e-mail template {key!r}")
     if language not in dict(settings.LANGUAGES):
         language = FALLBACK_LANGUAGE
-    subject_src, body_src, used = _source(key, language)
+    subject_src, body_src, used = _source(key, language, cached=cached)
     with translation.override(used):
         ctx = Context(context, autoescape=False)
-        subject = Template(subject_src, engine=_ENGINE).render(ctx)
-        body = Template(body_src, engine=_ENGINE).render(ctx)
+        subject = _compiled(subject_src).render(ctx)
+        body = _compiled(body_src).render(ctx)
     return RenderedEmail(subject=_one_line(subject), body=_tidy(body), language=used)
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """A template compiled once per process and source text (a Template renders any number of contexts)."""
+    return Template(source, engine=_ENGINE)
 
 
 def template_check(source: str) -> None:

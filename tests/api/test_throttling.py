@@ -1,7 +1,10 @@
 """Rate limits on the public writes: per client address, a clear 429 with Retry-After in the request's language;
 employees never limited, reads never limited, an invented X-Forwarded-For no way around it."""
 
+import os
+
 import pytest
+import redis
 from django.core.cache import cache
 
 from geo_meldpunt.reports.models import Report, Status
@@ -14,12 +17,35 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/reports/"
 
 
-@pytest.fixture(autouse=True)
-def low_rates(settings):
-    cache.clear()
+REDIS_PREFIX = "meldpunt-throttle-test"
+
+
+def redis_keys_remove() -> None:
+    client = redis.Redis.from_url(os.environ.get("MELDPUNT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    for key in client.scan_iter(f"{REDIS_PREFIX}:*"):
+        client.delete(key)
+
+
+# Redis as in production (one Lua script per request), and the local-memory cache of the test settings (the same
+# rule through the cache API): both must limit alike.
+@pytest.fixture(autouse=True, params=["redis", "locmem"])
+def low_rates(request, settings):
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": os.environ.get("MELDPUNT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+                "KEY_PREFIX": REDIS_PREFIX,
+            }
+        }
+        redis_keys_remove()
+    cache.clear() if request.param == "locmem" else None
     settings.API_THROTTLE_RATES = {"public_write_burst": "3/min", "public_write_sustained": "5/hour"}
-    yield
-    cache.clear()
+    yield request.param
+    if request.param == "redis":
+        redis_keys_remove()
+    else:
+        cache.clear()
 
 
 @pytest.fixture
@@ -104,3 +130,29 @@ def test_following_is_limited_too(api_client, body):
     answers = [api_client.post(url, {"email": f"buur{i}@example.org"}, format="json") for i in range(4)]
     assert [a.status_code for a in answers] == [201, 201, 201, 429]
     assert answers[-1].has_header("Retry-After")
+
+
+def test_on_redis_both_windows_cost_one_round_trip(api_client, body, low_rates, monkeypatch):
+    commands = []
+    real = redis.Redis.execute_command
+
+    def counting(self, *args, **kwargs):
+        commands.append(args[0])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    answers = [post(api_client, body).status_code for _ in range(4)]
+
+    assert answers == [201, 201, 201, 429]
+    if low_rates == "redis":  # one script per request (loaded once if Redis did not have it)
+        assert commands in (["EVALSHA"] * 4, ["EVALSHA", "SCRIPT LOAD", "EVALSHA", "EVALSHA", "EVALSHA"])
+    else:
+        assert commands == []
+
+
+def test_a_refused_request_is_not_counted_so_waiting_as_told_is_enough(api_client, body, settings):
+    settings.API_THROTTLE_RATES = {"public_write_burst": "2/min", "public_write_sustained": "100/hour"}
+    assert [post(api_client, body).status_code for _ in range(4)] == [201, 201, 429, 429]
+    # The two refused were not counted: a minute allowing three has one left.
+    settings.API_THROTTLE_RATES = {"public_write_burst": "3/min", "public_write_sustained": "100/hour"}
+    assert [post(api_client, body).status_code for _ in range(2)] == [201, 429]

@@ -2,8 +2,11 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.storage import FileSystemStorage
 
 from geo_meldpunt.core.errors import ApplicationError, OutsideTerritory
+from geo_meldpunt.notifications import dispatch
+from geo_meldpunt.notifications.models import OutgoingEmail
 from geo_meldpunt.reports.models import Kind, ReferenceCounter, Report, ReportEvent, ReportPhoto, Status
 from geo_meldpunt.reports.photos import photo_prepare
 from geo_meldpunt.reports.services import report_create
@@ -114,23 +117,44 @@ def test_staff_may_use_a_staff_channel():
     assert create(channel="field", created_by=warden).created_by == warden
 
 
+def stored_files(settings) -> list:
+    media = settings.MEDIA_ROOT
+    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+
+
 def test_a_failure_while_storing_photos_leaves_nothing_behind(settings, monkeypatch):
     photos = [photo_prepare(upload(f"{i}.jpg", image_bytes())) for i in range(3)]
     before = rows()
-    real_save = ReportPhoto.save
+    real_save = FileSystemStorage._save
     calls = []
 
-    def failing_save(self, *args, **kwargs):
-        real_save(self, *args, **kwargs)  # the file is written, the row inserted...
-        calls.append(self)
+    def failing_save(self, name, content):
+        calls.append(name)
         if len(calls) == 3:
-            raise OSError("disk full")  # ...and then something fails before the commit
+            raise OSError("disk full")  # two files are written, the third fails
+        return real_save(self, name, content)
 
-    monkeypatch.setattr(ReportPhoto, "save", failing_save)
+    monkeypatch.setattr(FileSystemStorage, "_save", failing_save)
 
     with pytest.raises(OSError):
         create(photos=photos)
 
+    assert len(calls) == 3
     assert rows() == before, "no report, event, photo row or reference number is kept"
-    media = settings.MEDIA_ROOT
-    assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()], "no photo file is kept"
+    assert stored_files(settings) == [], "no photo file is kept"
+
+
+def test_a_failure_after_the_photos_were_stored_leaves_nothing_behind(settings, monkeypatch):
+    photos = [photo_prepare(upload(f"{i}.jpg", image_bytes())) for i in range(2)]
+    before = rows(), OutgoingEmail.objects.count()
+
+    def failing_drafts(**kwargs):
+        raise RuntimeError("the template engine broke")  # after the photo rows, before the outbox row and COMMIT
+
+    monkeypatch.setattr(dispatch, "report_created_drafts", failing_drafts)
+
+    with pytest.raises(RuntimeError):
+        create(photos=photos, reporter_email="melder@example.org")
+
+    assert (rows(), OutgoingEmail.objects.count()) == before
+    assert stored_files(settings) == []

@@ -144,7 +144,8 @@ def public_report_by_reference(*, reference: str) -> Report | None:
     """A report anyone may follow by its reference: one anyone may see (PUBLIC_VISIBLE). None when there is none."""
     if not lookup_value_ok(reference):
         return None
-    return Report.objects.filter(PUBLIC_VISIBLE, reference=reference).first()
+    # With its category: following mails its name in the confirmation request.
+    return Report.objects.filter(PUBLIC_VISIBLE, reference=reference).select_related("category").first()
 
 
 def follower_by_token(*, token: str) -> Follower | None:

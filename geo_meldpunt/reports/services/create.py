@@ -6,22 +6,32 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.contrib.gis.geos import Point
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from geo_meldpunt.core import refdata
 from geo_meldpunt.core.errors import ApplicationError
-from geo_meldpunt.notifications import dispatch
 from geo_meldpunt.staff import roles
 from geo_meldpunt.zones import routing
 from geo_meldpunt.zones.selectors import compliment_departments
 
 from .. import sla
 from ..choices import STAFF_REPORTER_CHANNELS
-from ..models import PUBLIC_CHANNELS, Category, Channel, Kind, Report, ReportEvent, Status, deadlines_config
+from ..models import (
+    PUBLIC_CHANNELS,
+    Category,
+    Channel,
+    IdempotencyKey,
+    Kind,
+    Report,
+    ReportEvent,
+    Status,
+    deadlines_config,
+)
 from ..photos import PreparedPhoto
-from ..references import reference_next
-from .common import kind_accepted_check, photos_store
+from ..selectors.reference import REGULATION, active_category_cached
+from .common import kind_accepted_check
+from .filing import Filing, report_store
 from .transition import report_transition
 
 if TYPE_CHECKING:
@@ -111,7 +121,19 @@ def passes_on_at_once(*, kind: str, department: Department, named: bool) -> bool
     return named or not department.is_coordinator
 
 
-@transaction.atomic
+class AlreadyFiled(Exception):  # noqa: N818 - an outcome, not an error
+    """The idempotency key given to report_create filed a report before: `key` is its row (report_create_once)."""
+
+    def __init__(self, key: IdempotencyKey | None) -> None:
+        super().__init__("idempotency key already used")
+        self.key = key
+
+
+# A process whose reference data is stale reloads it and files again; the last try writes without the version
+# check, with data read a moment before (as before the caches: a category read, then the insert).
+ATTEMPTS = 3
+
+
 def report_create(
     *,
     kind: str,
@@ -131,6 +153,8 @@ def report_create(
     compliment_staff_member: str = "",
     client_application: ClientApplication | None = None,
     media_url: str = "",
+    idempotency_key: str | None = None,
+    fingerprint: str = "",
 ) -> Report:
     """Validate, route and store a new report with its first history event and photos.
 
@@ -138,71 +162,117 @@ def report_create(
     to that department whatever its category or place; a compliment whose department is known is passed on at
     once (status doorgegeven, see passes_on_at_once). `client_application`: the third-party application whose
     API key files it (Open311; channel api); `media_url`: a link to its picture held elsewhere.
+    `idempotency_key`, `fingerprint`: see report_create_once, which catches AlreadyFiled.
 
-    One transaction: the report is stored whole or not at all. The acknowledgement (or a compliment's thanks and
-    forward) is written to the outbox in it and sent after commit.
+    Stored whole or not at all: the report, its event, photos, the key and the acknowledgement (or a compliment's
+    thanks and forward) in the outbox, in one transaction (filing.py: one statement, or two round trips); the
+    e-mail is sent after commit. The category, the regulation and the e-mail templates come from the process's
+    memory, checked by the write itself (core/refdata.py): an admin change applies to the very next report.
     """
     staff = roles.is_employee(created_by)
     if staff and channel in STAFF_REPORTER_CHANNELS:
         reporter_name = reporter_name or roles.display_name(created_by)
         reporter_email = reporter_email or created_by.email
-    report_validate(
-        kind=kind,
-        category=category,
-        point=point,
-        reporter_email=reporter_email,
-        channel=channel,
-        staff=staff,
-        compliment_department=compliment_department,
-        compliment_staff_member=compliment_staff_member,
-    )
-    if compliment_department is not None:
-        decision = routing.route_compliment(department=compliment_department, point=point)
-    else:
-        decision = routing.route(category=category, point=point)
-    # Today's date rather than created_at's: the same day, known before the insert, so no second write.
-    deadlines = sla.deadlines_for(
-        kind=kind,
-        category_days=category.answer_days,
-        category_working_days=category.working_days,
-        received=timezone.localdate(),
-        config=deadlines_config(),
-    )
-    report = Report.objects.create(
-        reference=reference_next(),
-        kind=kind,
-        category=category,
-        point=point,
-        address=address,
-        description=description,
-        impact=impact,
-        channel=channel,
-        language=language,
-        reporter_name=reporter_name,
-        reporter_email=reporter_email,
-        reporter_phone=reporter_phone,
-        compliment_staff_member=compliment_staff_member.strip(),
-        created_by=created_by,
-        client_application=client_application,
-        media_url=media_url,
-        department=decision.department,
-        zone=decision.zone,
-        routing_rule=decision.rule,
-        routing_reason=decision.reason,
-        acknowledge_due=deadlines.acknowledge_due,
-        answer_due=deadlines.answer_due,
-    )
-    ReportEvent.objects.create(
-        report=report,
-        event_type=ReportEvent.Type.CREATED,
-        to_status=report.status,
-        department=decision.department,
-        actor=created_by,
-        note=decision.reason,
-    )
-    photos_store(report=report, photos=photos)
-    if passes_on_at_once(kind=kind, department=decision.department, named=compliment_department is not None):
-        # Through the one choke point, so the history shows the step and the forward goes out with it.
-        report = report_transition(report=report, to=Status.DOORGEGEVEN, by=roles.SYSTEM)
-    dispatch.report_created_notify(report=report)
-    return report
+    for attempt in range(ATTEMPTS):
+        version = refdata.known_version() if attempt < ATTEMPTS - 1 else None
+        if attempt:
+            # The caller's category (and department) may be the stale copy: read them as they are now.
+            category, compliment_department = _reread(category, compliment_department)
+        report_validate(
+            kind=kind,
+            category=category,
+            point=point,
+            reporter_email=reporter_email,
+            channel=channel,
+            staff=staff,
+            compliment_department=compliment_department,
+            compliment_staff_member=compliment_staff_member,
+        )
+        if compliment_department is not None:
+            decision = routing.route_compliment(department=compliment_department, point=point)
+        else:
+            decision = routing.route(category=category, point=point)
+        # Today's date rather than created_at's: the same day, known before the insert, so no second write.
+        deadlines = sla.deadlines_for(
+            kind=kind,
+            category_days=category.answer_days,
+            category_working_days=category.working_days,
+            received=timezone.localdate(),
+            config=REGULATION.get() if version is not None else deadlines_config(),
+        )
+        report = Report(
+            kind=kind,
+            category=category,
+            point=point,
+            address=address,
+            description=description,
+            impact=impact,
+            channel=channel,
+            language=language,
+            reporter_name=reporter_name,
+            reporter_email=reporter_email,
+            reporter_phone=reporter_phone,
+            compliment_staff_member=compliment_staff_member.strip(),
+            created_by=created_by,
+            client_application=client_application,
+            media_url=media_url,
+            department=decision.department,
+            zone=decision.zone,
+            routing_rule=decision.rule,
+            routing_reason=decision.reason,
+            acknowledge_due=deadlines.acknowledge_due,
+            answer_due=deadlines.answer_due,
+        )
+        event = ReportEvent(
+            event_type=ReportEvent.Type.CREATED,
+            to_status=report.status,
+            department=decision.department,
+            actor=created_by,
+            note=decision.reason,
+        )
+        named = compliment_department is not None
+        passes_on = passes_on_at_once(kind=kind, department=decision.department, named=named)
+        stored = report_store(
+            Filing(
+                report=report,
+                event=event,
+                version=version,
+                photos=photos,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+                # Through the one choke point, so the history shows the step and the forward goes out with it.
+                pass_on=_pass_on if passes_on else None,
+            )
+        )
+        if stored.report is not None:
+            return stored.report
+        if version is not None and stored.version != version:
+            refdata.version_seen(stored.version)  # the caches reload on their next use
+            continue  # stale: nothing was written
+        raise AlreadyFiled(IdempotencyKey.objects.filter(key=idempotency_key).first())
+    raise AssertionError("the last attempt writes without a version check")  # pragma: no cover
+
+
+def _reread(category: Category, department: Department | None) -> tuple[Category, Department | None]:
+    """The category (by its slug, as the caller named it) and the named department as they are in the database.
+
+    Inactive ones too (from the database), so that report_validate says why; one deleted since is unknown, as
+    the input's fields say.
+    """
+    fresh = active_category_cached(category.slug)  # reloads the process's categories (one query)
+    if fresh is None:
+        fresh = Category.objects.select_related("parent", "department").filter(slug=category.slug).first()
+    if fresh is None:
+        raise ApplicationError(_("Unknown category “{value}”.").format(value=category.slug), field="category")
+    if department is None:
+        return fresh, None
+    fresh_department = type(department).objects.filter(pk=department.pk).first()
+    if fresh_department is None:
+        raise ApplicationError(
+            _("Unknown department “{value}”.").format(value=department.slug), field="compliment_department"
+        )
+    return fresh, fresh_department
+
+
+def _pass_on(report: Report) -> Report:
+    return report_transition(report=report, to=Status.DOORGEGEVEN, by=roles.SYSTEM)

@@ -5,38 +5,49 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import ApplicationError
 
 from ..models import IdempotencyKey, Report
-from .create import report_create
+from .create import AlreadyFiled, report_create
 
 
-@transaction.atomic
 def report_create_once(*, idempotency_key: str, fingerprint: str, **fields) -> tuple[Report, bool]:
     """File a report unless this key already filed one; returns (report, created).
 
     `fingerprint` stands for the request's content: the same key with another fingerprint is refused rather than
-    answered with a report the client did not describe. The key row goes in first: a concurrent request with the
-    same key blocks on the unique index until this transaction ends, so twenty retries at once still make one
-    report. A refused filing (bad input) rolls the key back with it, so the corrected request may use the key.
+    answered with a report the client did not describe. The key row goes in first, in the report's own statement
+    (filing.create_statement): a concurrent request with the same key waits on the unique index until that
+    transaction ends, so twenty retries at once still make one report. A refused filing (bad input) writes no key,
+    so the corrected request may use the key; but a key that did file answers as such whatever the input says.
     """
-    key, created = IdempotencyKey.objects.get_or_create(key=idempotency_key, defaults={"fingerprint": fingerprint})
-    if not created:
-        if key.fingerprint != fingerprint or key.report_id is None:
-            raise ApplicationError(
-                _("This idempotency key was already used for another report. Use a new key for a new report."),
-                field="idempotency_key",
-                code="idempotency_key_reused",
-            )
-        return Report.objects.select_related("category", "department").get(pk=key.report_id), False
-    report = report_create(**fields)
-    key.report = report
-    key.save(update_fields=["report"])
+    try:
+        report = report_create(**fields, idempotency_key=idempotency_key, fingerprint=fingerprint)
+    except AlreadyFiled as filed:
+        return _filed_before(filed.key, fingerprint), False
+    except ApplicationError:
+        key = _key_row(idempotency_key)
+        if key is None:
+            raise
+        return _filed_before(key, fingerprint), False
     return report, True
+
+
+def _key_row(idempotency_key: str) -> IdempotencyKey | None:
+    return IdempotencyKey.objects.filter(key=idempotency_key).first()
+
+
+def _filed_before(key: IdempotencyKey | None, fingerprint: str) -> Report:
+    if key is None or key.fingerprint != fingerprint or key.report_id is None:
+        raise ApplicationError(
+            _("This idempotency key was already used for another report. Use a new key for a new report."),
+            field="idempotency_key",
+            code="idempotency_key_reused",
+        )
+    # One query with what the answer shows; not the zone's polygon.
+    return Report.objects.select_related("category", "department", "zone").defer("zone__geom").get(pk=key.report_id)
 
 
 def idempotency_keys_purge(*, now: dt.datetime | None = None) -> int:
