@@ -46,7 +46,7 @@ DROP SEQUENCE IF EXISTS reports_reference_data_version_seq;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0014_report_open_backlog_index"),
+        ("reports", "0015_geojson_coordinate_function"),
         ("zones", "0001_initial"),
         ("notifications", "0007_outgoing_email_sending"),
     ]
