@@ -28,6 +28,7 @@ VERSION_TABLE = "reports_reference_data_version"
 VERSION_SQL = f"SELECT version FROM {VERSION_TABLE} WHERE id = 1"  # noqa: S608 - a constant
 
 _known: int | None = None
+_dropped = 0  # times caches_drop() was called: a cache loaded before a drop reloads even at the same version
 
 
 def version_now() -> int:
@@ -55,6 +56,13 @@ def version_seen(version: int) -> bool:
     return True
 
 
+def caches_drop() -> None:
+    """Forget the known version: every cache reloads on its next use, after one read of the version."""
+    global _known, _dropped
+    _known = None
+    _dropped += 1
+
+
 class VersionedCache(Generic[T]):
     """One reference-data read, kept while the known version stays the same.
 
@@ -64,10 +72,10 @@ class VersionedCache(Generic[T]):
 
     def __init__(self, load: Callable[[], T]) -> None:
         self._load = load
-        self._entry: tuple[int, T] | None = None
+        self._entry: tuple[tuple[int, int], T] | None = None
 
     def get(self) -> T:
-        version = known_version()
+        version = (known_version(), _dropped)
         entry = self._entry
         if entry is None or entry[0] != version:
             entry = (version, self._load())

@@ -29,14 +29,14 @@ ORIGIN = point_at(*WAPENPLEIN)
 # transaction is a savepoint here (tests run inside one); its SAVEPOINT and RELEASE are not counted (outside a test,
 # BEGIN and COMMIT: four statements on the wire, two of them the transaction's bracket).
 LIST_QUERIES = 2
-# Routing's two reads (covering zones, candidate rules) and one statement that numbers and inserts the report and
+# Routing's one read (the category, covering zones, candidate rules and the coordinator together) and one statement that numbers and inserts the report and
 # its event (reports/services/filing.py). The category, the regulation and the e-mail templates come from the
 # process's memory, checked by that statement. Outside a test that statement is its own transaction (no BEGIN or
 # COMMIT); here it runs in a savepoint, whose SAVEPOINT and RELEASE are not counted. It was 9 before.
-CREATE_QUERIES = 3
+CREATE_QUERIES = 2
 # Inside a transaction (a test, the Open311 view) an acknowledgement adds its outbox row (outside one, it is part of
 # the one statement); photos add one INSERT for all of them.
-CREATE_WITH_EMAIL_QUERIES = CREATE_WITH_PHOTOS_QUERIES = 4
+CREATE_WITH_EMAIL_QUERIES = CREATE_WITH_PHOTOS_QUERIES = 3
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def create_body():
     return {"kind": "melding", "category": category.slug, "lat": ORIGIN.y, "lon": ORIGIN.x, "description": "Gat."}
 
 
-def test_creating_a_report_takes_three_statements(api_client, create_body):
+def test_creating_a_report_takes_two_statements(api_client, create_body):
     # The first filings of the test load the reference data it created (as a process does once after a change).
     for _ in range(2):
         create_queries(api_client, {**create_body, "reporter_email": "melder@example.org"})

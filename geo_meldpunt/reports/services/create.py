@@ -191,7 +191,15 @@ def report_create(
         if compliment_department is not None:
             decision = routing.route_compliment(department=compliment_department, point=point)
         else:
-            decision = routing.route(category=category, point=point)
+            try:
+                decision = routing.route(category=category, point=point)
+            except Category.DoesNotExist:
+                # Routing reads the category as it is now: a cached one that is gone (deleted since, or the
+                # reference data reloaded with new ids) is stale data, whatever the version says yet.
+                if version is None:
+                    raise
+                refdata.caches_drop()
+                continue
         # Today's date rather than created_at's: the same day, known before the insert, so no second write.
         deadlines = sla.deadlines_for(
             kind=kind,
