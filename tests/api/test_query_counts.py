@@ -29,10 +29,11 @@ ORIGIN = point_at(*WAPENPLEIN)
 # transaction is a savepoint here (tests run inside one); its SAVEPOINT and RELEASE are not counted (outside a test,
 # BEGIN and COMMIT: four statements on the wire, two of them the transaction's bracket).
 LIST_QUERIES = 2
-# Routing's one read (the category, covering zones, candidate rules and the coordinator together) and one statement that numbers and inserts the report and
-# its event (reports/services/filing.py). The category, the regulation and the e-mail templates come from the
-# process's memory, checked by that statement. Outside a test that statement is its own transaction (no BEGIN or
-# COMMIT); here it runs in a savepoint, whose SAVEPOINT and RELEASE are not counted. It was 9 before.
+# Routing's one read (the category, covering zones, candidate rules and the coordinator together) and one
+# statement that numbers and inserts the report and its event (reports/services/filing.py). The category, the
+# regulation and the e-mail templates come from the process's memory, checked by that statement. Outside a test
+# that statement is its own transaction (no BEGIN or COMMIT); here it runs in a savepoint, whose SAVEPOINT and
+# RELEASE are not counted. It was 9 before.
 CREATE_QUERIES = 2
 # Inside a transaction (a test, the Open311 view) an acknowledgement adds its outbox row (outside one, it is part of
 # the one statement); photos add one INSERT for all of them.
