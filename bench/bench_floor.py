@@ -491,7 +491,13 @@ def run_one(args, db: str) -> dict:
     g_args = gunicorn_args(args)
     servers = {
         "project": Server(
-            app="geo_meldpunt.wsgi:application", port=ports["project"], db=db, gunicorn_args=g_args, env={}
+            app="geo_meldpunt.wsgi:application",
+            port=ports["project"],
+            db=db,
+            gunicorn_args=[*g_args, "--pythonpath", str(ROOT / "bench")] if args.db_pool else g_args,
+            env={"DJANGO_SETTINGS_MODULE": "settings_pool", "MELDPUNT_BENCH_POOL_MAX": str(args.db_pool)}
+            if args.db_pool
+            else {},
         ),
         "floor": Server(
             app="floor_app:application",
@@ -537,7 +543,9 @@ def run_one(args, db: str) -> dict:
         "load_after": load_after,
         "gunicorn_args": g_args or ["(gunicorn.conf.py)"],
         "workers_seen": workers,
-        "conn_max_age": os.environ.get("MELDPUNT_DB_CONN_MAX_AGE", "(settings default)"),
+        "conn_max_age": f"pool of {args.db_pool}"
+        if args.db_pool
+        else os.environ.get("MELDPUNT_DB_CONN_MAX_AGE", "(settings default)"),
         "command": " ".join([".venv/bin/python", "bench/bench_floor.py", *sys.argv[1:]]),
         "explain": explain,
         "endpoints": results,
@@ -648,6 +656,11 @@ def main() -> None:
     parser.add_argument("--worker-class", help="sync or gthread (default: gunicorn.conf.py)")
     parser.add_argument("--threads", type=int, help="threads per gthread worker (default: gunicorn.conf.py)")
     parser.add_argument("--conn-max-age", type=int, help="MELDPUNT_DB_CONN_MAX_AGE for the project (default: settings)")
+    parser.add_argument(
+        "--db-pool",
+        type=int,
+        help="serve the project with a psycopg pool of this size per worker (bench/settings_pool.py)",
+    )
     parser.add_argument("--variants", type=int, default=10, help="in-process rounds of the create variants")
     parser.add_argument("--seed", type=int, default=1200)
     parser.add_argument("--json-out", help=argparse.SUPPRESS)
