@@ -452,6 +452,15 @@ def gunicorn_args(args) -> list[str]:
     return out
 
 
+def printed_args() -> list[str]:
+    """This run's arguments as a person would type them (without the internal --json-out)."""
+    argv = sys.argv[1:]
+    if "--json-out" in argv:
+        i = argv.index("--json-out")
+        argv = argv[:i] + argv[i + 2 :]
+    return argv
+
+
 def run_one(args, db: str) -> dict:
     load_before = os.getloadavg()
     os.environ.setdefault("MELDPUNT_MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-floor-media-"))
@@ -546,7 +555,7 @@ def run_one(args, db: str) -> dict:
         "conn_max_age": f"pool of {args.db_pool}"
         if args.db_pool
         else os.environ.get("MELDPUNT_DB_CONN_MAX_AGE", "(settings default)"),
-        "command": " ".join([".venv/bin/python", "bench/bench_floor.py", *sys.argv[1:]]),
+        "command": " ".join([".venv/bin/python", "bench/bench_floor.py", *printed_args()]),
         "explain": explain,
         "endpoints": results,
         "sql_per_create": {k: v for k, v in sql.items() if k != "sample"} | {"sample": sql["sample"]},
@@ -631,6 +640,13 @@ def markdown(runs: list[dict]) -> str:
             f"| {size_label(r['reports_before'])} | creates/s, {clients} clients | {pm:.0f} ({plo:.0f}-{phi:.0f}) | "
             f"{fm:.0f} ({flo:.0f}-{fhi:.0f}) | {fm / pm:.2f}x | >= 150/s | |"
         )
+    lines += ["", "| reports | create variant | SQL statements (in-process, test client) |", "|---|---|---|"]
+    for r in runs:
+        for name, v in r["variants"].items():
+            count = f"{v['statements_min']}" + (
+                f"-{v['statements_max']}" if v["statements_max"] != v["statements_min"] else ""
+            )
+            lines.append(f"| {size_label(r['reports_before'])} | {name} | {count} |")
     first = runs[0]
     lines.append("")
     lines.append(
