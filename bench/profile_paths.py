@@ -2,7 +2,7 @@
 """Where a request's milliseconds go: py-spy on one gunicorn worker under load, per endpoint, as flame graphs.
 
 For each of create, nearby, routing, track and list, gunicorn (one sync worker, so one process holds every request;
-otherwise gunicorn.conf.py, DEBUG off, the local settings, the public write throttle lifted as in bench_create.py)
+otherwise gunicorn.conf.py, DEBUG off, the local settings, each create from an address of its own, see bench_floor.py)
 is started under `py-spy record --subprocesses --idle` (idle: a worker waiting for PostgreSQL or Redis is idle to
 the OS, and that wait is part of the answer), while two client threads keep it busy for --seconds. Only samples
 taken inside a request (under gunicorn's handle_request) count: start-up and waiting for the next connection are
@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_create import HOST, UNTHROTTLED, free_port, payloads  # noqa: E402
-from bench_floor import Client, points, tokens  # noqa: E402
+from bench_floor import Client, points, reporter_headers, tokens  # noqa: E402
 from common import ROOT, django_setup, summary_ms  # noqa: E402
 
 OUT = ROOT / "docs" / "profiles"
@@ -170,7 +170,7 @@ def flamegraph_svg(stacks: Counter, title: str, width: int = 1200, min_share: fl
 def requests_for(endpoint: str, n: int, seed: int):
     """(method, path, body, headers) tuples, as many as a run may need."""
     if endpoint == "create":
-        return [("POST", "/api/v1/reports/", b, {"Content-Type": "application/json"}) for b in payloads(n, seed)]
+        return [("POST", "/api/v1/reports/", b, reporter_headers()) for b in payloads(n, seed)]
     if endpoint == "track":
         return [("GET", f"/api/v1/track/{t}/", None, {}) for t in tokens(n, seed)]
     pts = points(n, seed)
@@ -230,6 +230,7 @@ def profile(endpoint: str, args, reqs: list) -> dict:
         "MELDPUNT_LOG_LEVEL": "WARNING",
         "MELDPUNT_WORKER_MAX_REQUESTS": "0",
         **UNTHROTTLED,
+        "MELDPUNT_NUM_PROXIES": "1",  # each create from an address of its own (bench_floor.reporter_headers)
     }
     cmd = [
         py_spy, "record", "--subprocesses", "--idle", "--rate", str(args.rate), "--duration",
