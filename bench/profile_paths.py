@@ -76,6 +76,9 @@ def frame_path(frame: str) -> str:
 
 
 def bucket_of(stack: list[str]) -> str:
+    # Celery publishes through redis-py: a stack under kombu is the queueing, whatever its innermost frame.
+    if any("kombu/" in frame_path(f) or "celery/" in frame_path(f) for f in stack):
+        return "Celery/kombu (queueing the e-mail on commit)"
     for frame in reversed(stack):  # innermost first
         path = frame_path(frame)
         for name, markers in BUCKETS:
