@@ -10,6 +10,15 @@ they do not restart together), which returns memory that fragmentation kept.
 import os
 import resource
 
+# Two sync workers: one process per core of the 2-core machine, one request at a time each. On that machine more
+# processes (3, 4) or threads (gthread, 2 x 2 and 2 x 4) filed no more reports per second and answered the reads
+# no faster, while a thread per request would share one worker's memory cap (below) between concurrent photo
+# uploads; figures in docs/benchmarks.md, "The request path near its floor (issue 12)". A machine with more cores:
+# MELDPUNT_WEB_WORKERS = its cores (PostgreSQL on the same machine needs its share).
+workers = int(os.environ.get("MELDPUNT_WEB_WORKERS", "2"))
+worker_class = os.environ.get("MELDPUNT_WEB_WORKER_CLASS", "sync")
+threads = int(os.environ.get("MELDPUNT_WEB_THREADS", "1"))
+
 max_requests = int(os.environ.get("MELDPUNT_WORKER_MAX_REQUESTS", "1000"))
 max_requests_jitter = max_requests // 10
 # A request that takes longer than this is a stuck worker; the arbiter replaces it.
