@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -11,9 +12,12 @@ from django.views.decorators.gzip import gzip_page
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from geo_meldpunt.core.errors import ApplicationError
+from geo_meldpunt.core.geo import make_point
 from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports import duplicates, selectors, services
 from geo_meldpunt.reports.models import Report
@@ -22,7 +26,7 @@ from geo_meldpunt.staff.roles import is_employee
 from geo_meldpunt.zones import routing
 from geo_meldpunt.zones.selectors import compliment_departments
 
-from . import idempotency
+from . import fastpath, idempotency
 from . import serializers as s
 from .fields import parse_bbox
 from .pagination import KeysetGeoJsonPagination
@@ -119,7 +123,7 @@ class ReportListCreateApi(generics.GenericAPIView):
         )
 
 
-class NearbyReportsApi(APIView):
+class NearbyReportsApi(fastpath.FastGet, APIView):
     """Duplicate candidates: open reports of the same category close to a point, nearest first.
 
     One statement finds the category by its slug and writes the answer (duplicates.duplicate_candidates_json);
@@ -127,6 +131,15 @@ class NearbyReportsApi(APIView):
     """
 
     renderer_classes = PASS_THROUGH_RENDERERS
+
+    @staticmethod
+    def fast_get(request) -> HttpResponse | None:
+        query = fastpath.point_query(request.GET)
+        if query is None:
+            return None
+        lon, lat, slug = query
+        body = duplicates.duplicate_candidates_json(category_slug=slug, lon=lon, lat=lat, language=current_language())
+        return None if body is None else fastpath.json_answer(body)
 
     @extend_schema(parameters=[s.PointQuery], responses=s.DuplicateCandidateFeature(many=True))
     def get(self, request):
@@ -189,10 +202,21 @@ class FollowReportApi(APIView):
 
 
 @method_decorator(cache_control(private=True, no_store=True), name="dispatch")  # one reporter's report: never cached
-class TrackReportApi(APIView):
+class TrackReportApi(fastpath.FastGet, APIView):
     """One statement writes the answer (selectors.track_json); Python only for what SQL cannot write."""
 
     renderer_classes = PASS_THROUGH_RENDERERS
+
+    @staticmethod
+    def fast_get(request, token: str) -> HttpResponse | None:
+        _found, body = selectors.track_json(
+            token=token, language=current_language(), photo_prefix=photo_url_prefix(request)
+        )
+        if body is None:
+            return None
+        response = fastpath.json_answer(body)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     @extend_schema(responses=s.TrackOutput)
     def get(self, request, token: str):
@@ -210,8 +234,24 @@ class TrackReportApi(APIView):
         return Response(s.TrackOutput(report, context={"request": request, "history": history}).data)
 
 
-class RoutingPreviewApi(APIView):
+class RoutingPreviewApi(fastpath.FastGet, APIView):
     """Which department would handle a report of this category at this point, and why (one statement)."""
+
+    @staticmethod
+    def fast_get(request) -> HttpResponse | None:
+        query = fastpath.point_query(request.GET)
+        if query is None:
+            return None
+        lon, lat, slug = query
+        try:
+            decision = routing.route_preview(
+                category_slug=slug, point=make_point(lon=lon, lat=lat), language=current_language()
+            )
+        except ApplicationError:  # outside the territory: DRF's path answers the field error
+            return None
+        if decision is None:
+            return None
+        return fastpath.json_answer(JSONRenderer().render(s.routing_preview_data(decision)).decode())
 
     @extend_schema(parameters=[s.PointQuery], responses=s.RoutingPreviewOutput)
     def get(self, request):
