@@ -111,7 +111,8 @@ TEMPLATES = [
 # --- Database: one PostGIS database, in tests too --------------------------------------------------------
 DATABASES = {
     "default": {
-        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        # GeoDjango's PostGIS backend whose health check sends no query while the connection is fine.
+        "ENGINE": "geo_meldpunt.core.postgis",
         "NAME": env("MELDPUNT_DB_NAME", "meldpunt"),
         "USER": env("MELDPUNT_DB_USER", "postgres"),
         "PASSWORD": env("MELDPUNT_DB_PASSWORD", ""),
