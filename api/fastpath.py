@@ -14,6 +14,7 @@ have no throttle, AllowAny permission and read no user, so nothing DRF would che
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Any
 
@@ -60,6 +61,13 @@ def point_query(query: QueryDict) -> tuple[float, float, str] | None:
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
         return None
     return lon, lat, values["category"]
+
+
+def json_text(data: Any) -> str:
+    """`data` (plain dicts, lists, str, numbers) as DRF's JSONRenderer writes it by default, without its machinery:
+    compact, UTF-8 as is, no NaN, and U+2028/U+2029 escaped (JSON allows them, JavaScript strings once did not)."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def json_answer(body: str) -> HttpResponse:

@@ -12,7 +12,6 @@ from django.views.decorators.gzip import gzip_page
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -251,7 +250,7 @@ class RoutingPreviewApi(fastpath.FastGet, APIView):
             return None
         if decision is None:
             return None
-        return fastpath.json_answer(JSONRenderer().render(s.routing_preview_data(decision)).decode())
+        return fastpath.json_answer(fastpath.json_text(s.routing_preview_data(decision)))
 
     @extend_schema(parameters=[s.PointQuery], responses=s.RoutingPreviewOutput)
     def get(self, request):

@@ -93,3 +93,18 @@ def test_what_the_short_way_does_not_take_is_answered_by_drf_as_before(client, r
         "RoutingPreviewApi",  # in the sea
         "TrackReportApi",  # unknown code
     ]
+
+
+def test_the_short_way_writes_json_as_drf_does():
+    from rest_framework.renderers import JSONRenderer
+
+    from api.fastpath import json_text
+
+    data = {
+        "department": {"slug": "groen", "name": "Groendienst – “Parken” é ß 🌳", "is_external": False},
+        "zone": None,
+        "reason": 'Regel\u2028met\u2029scheidingstekens en "aanhalingstekens" \\ schuine streep',
+        "routable": True,
+        "numbers": [1, 2.5, -0.0],
+    }
+    assert json_text(data).encode() == JSONRenderer().render(data)
