@@ -34,7 +34,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -50,6 +49,7 @@ from common import (  # noqa: E402
     reference_data_ensure,
     results_write,
     summary_ms,
+    threads_drive,
 )
 
 HOST = "127.0.0.1"  # loopback only
@@ -210,41 +210,20 @@ def sequential(port: int, bodies: list[bytes], warmup: int) -> tuple[list[float]
 
 def concurrent(port: int, bodies: list[bytes], clients: int, seconds: float) -> dict:
     """`clients` threads post until every body is sent or `seconds` have passed (bounded both ways)."""
-    lock = threading.Lock()
-    next_index = [0]
-    times: list[float] = []
-    statuses: Counter = Counter()
-    deadline = time.perf_counter() + seconds
 
-    def worker() -> None:
+    def sender():
         client = Client(port)
-        while time.perf_counter() < deadline:
-            with lock:
-                i = next_index[0]
-                if i >= len(bodies):
-                    return
-                next_index[0] += 1
-            status, elapsed = client.post(bodies[i])
-            with lock:
-                statuses[status] += 1
-                times.append(elapsed)
+        return lambda number: client.post(bodies[number])
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - t0
-    ok = statuses.get(201, 0)
+    driven = threads_drive(sender, clients=clients, seconds=seconds, count=len(bodies))
     return {
         "clients": clients,
-        "requests": sum(statuses.values()),
-        "seconds": elapsed,
-        "creates_per_s": ok / elapsed,
-        "errors": sum(n for status, n in statuses.items() if status != 201),
-        "statuses": dict(statuses),
-        "latency": summary_ms(times),
+        "requests": sum(driven.statuses.values()),
+        "seconds": driven.seconds,
+        "creates_per_s": driven.statuses.get(201, 0) / driven.seconds,
+        "errors": sum(n for status, n in driven.statuses.items() if status != 201),
+        "statuses": dict(driven.statuses),
+        "latency": summary_ms(driven.times),
     }
 
 

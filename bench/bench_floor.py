@@ -40,12 +40,10 @@ import json
 import math
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -53,7 +51,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_create import HOST, UNTHROTTLED, free_port, payloads, sql_per_create, variants  # noqa: E402
-from common import ROOT, conninfo, django_setup, machine, postgres_version, results_write, summary_ms  # noqa: E402
+from common import (  # noqa: E402
+    ROOT,
+    conninfo,
+    django_setup,
+    machine,
+    postgres_version,
+    results_write,
+    summary_ms,
+    threads_drive,
+)
 
 JITTER_M = 30.0
 ENDPOINTS = ("nearby", "routing", "track", "create")
@@ -335,35 +342,18 @@ def interleaved(endpoint: str, items: list, ports: dict[str, int], warmup: int) 
 
 def load(port: int, side: str, bodies: list[bytes], clients: int, seconds: float) -> dict:
     """`clients` threads create for `seconds` (or until the bodies run out)."""
-    lock = threading.Lock()
-    next_index = [0]
-    times: list[float] = []
-    statuses: Counter = Counter()
-    deadline = time.perf_counter() + seconds
 
-    def worker() -> None:
+    def sender():
         client = Client(port)
-        while time.perf_counter() < deadline:
-            with lock:
-                i = next_index[0]
-                if i >= len(bodies):
-                    return
-                next_index[0] += 1
-            method, path, body, headers = request_for("create", side, bodies[i])
-            status, _data, elapsed = client.call(method, path, body, headers)
-            with lock:
-                statuses[status] += 1
-                times.append(elapsed)
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    cpu0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - t0
-    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+        def send(number: int) -> tuple[int, float]:
+            status, _data, elapsed = client.call(*request_for("create", side, bodies[number]))
+            return status, elapsed
+
+        return send
+
+    driven = threads_drive(sender, clients=clients, seconds=seconds, count=len(bodies))
+    statuses, elapsed = driven.statuses, driven.seconds
     return {
         "side": side,
         "seconds": elapsed,
@@ -371,8 +361,8 @@ def load(port: int, side: str, bodies: list[bytes], clients: int, seconds: float
         "creates_per_s": statuses.get(201, 0) / elapsed,
         "errors": sum(n for s, n in statuses.items() if s != 201),
         "statuses": dict(statuses),
-        "latency": summary_ms(times),
-        "generator_cpu_share": cpu / elapsed,  # in cores: 1.0 is one core busy
+        "latency": summary_ms(driven.times),
+        "generator_cpu_share": driven.cpu_cores,  # in cores: 1.0 is one core busy
     }
 
 

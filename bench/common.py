@@ -9,8 +9,14 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -113,3 +119,50 @@ def results_write(name: str, data: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(data, indent=2, default=str))
     return path
+
+
+@dataclass
+class Driven:
+    """What threads_drive measured: each request's seconds and status, the wall time, the generator's CPU."""
+
+    times: list[float]
+    statuses: Counter
+    seconds: float
+    cpu_cores: float  # the load generator's own CPU over the wall time: 1.0 is one core busy
+
+
+def threads_drive(
+    sender: Callable[[], Callable[[int], tuple[int, float]]], *, clients: int, seconds: float, count: int | None
+) -> Driven:
+    """`clients` threads, each with its own `sender()` (one HTTP connection, say), send requests 0, 1, 2, ... in
+    turn, each request's number to its thread's send function, which answers (status, seconds); until `count`
+    requests were taken (None: no end) or `seconds` have passed, whichever comes first."""
+    lock = threading.Lock()
+    taken = [0]
+    driven = Driven(times=[], statuses=Counter(), seconds=0.0, cpu_cores=0.0)
+    deadline = time.perf_counter() + seconds
+
+    def worker() -> None:
+        send = sender()
+        while time.perf_counter() < deadline:
+            with lock:
+                number = taken[0]
+                if count is not None and number >= count:
+                    return
+                taken[0] += 1
+            status, elapsed = send(number)
+            with lock:
+                driven.statuses[status] += 1
+                driven.times.append(elapsed)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    cpu0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    driven.seconds = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    used = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    driven.cpu_cores = used / driven.seconds if driven.seconds else 0.0
+    return driven

@@ -28,7 +28,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_create import HOST, UNTHROTTLED, free_port, payloads  # noqa: E402
 from bench_floor import Client, points, reporter_headers, tokens  # noqa: E402
-from common import ROOT, django_setup, summary_ms  # noqa: E402
+from common import ROOT, django_setup, summary_ms, threads_drive  # noqa: E402
 
 OUT = ROOT / "docs" / "profiles"
 ENDPOINTS = ("create", "nearby", "routing", "track", "list")
@@ -190,29 +189,17 @@ def requests_for(endpoint: str, n: int, seed: int):
 
 
 def drive(port: int, reqs: list, seconds: float, clients: int) -> dict:
-    lock = threading.Lock()
-    i = [0]
-    times: list[float] = []
-    statuses: Counter = Counter()
-    deadline = time.perf_counter() + seconds
-
-    def worker() -> None:
+    def sender():
         client = Client(port)
-        while time.perf_counter() < deadline:
-            with lock:
-                req = reqs[i[0] % len(reqs)]
-                i[0] += 1
-            status, _data, elapsed = client.call(*req)
-            with lock:
-                statuses[status] += 1
-                times.append(elapsed)
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return {"requests": len(times), "statuses": dict(statuses), "latency": summary_ms(times)}
+        def send(number: int) -> tuple[int, float]:
+            status, _data, elapsed = client.call(*reqs[number % len(reqs)])
+            return status, elapsed
+
+        return send
+
+    driven = threads_drive(sender, clients=clients, seconds=seconds, count=None)
+    return {"requests": len(driven.times), "statuses": dict(driven.statuses), "latency": summary_ms(driven.times)}
 
 
 def children(pid: int) -> list[int]:
