@@ -49,15 +49,15 @@ def sql_words(values) -> str:
 
 def sql_timestamp(expr: str) -> str:
     """SQL writing a timestamptz as DRF's DateTimeField does (ISO 8601 in the time zone %(tz)s, microseconds only
-    when there are any, "Z" for a zero offset)."""
+    when there are any, "Z" for a zero offset). The offset is an interval (local time minus UTC), written as
+    +HH:MI or -HH:MI; the local time is formatted once (its ".000000" dropped), not field by field."""
     local = f"({expr} AT TIME ZONE %(tz)s)"
-    offset = f"(EXTRACT(EPOCH FROM {local} - ({expr} AT TIME ZONE 'UTC'))::integer / 60)"
+    offset = f"({local} - ({expr} AT TIME ZONE 'UTC'))"
     return f"""(CASE WHEN {expr} IS NULL THEN NULL ELSE
-        to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS')
-        || CASE WHEN to_char({local}, 'US') = '000000' THEN '' ELSE '.' || to_char({local}, 'US') END
-        || CASE WHEN {offset} = 0 THEN 'Z' ELSE
-               CASE WHEN {offset} < 0 THEN '-' ELSE '+' END
-               || lpad((abs({offset}) / 60)::text, 2, '0') || ':' || lpad(mod(abs({offset}), 60)::text, 2, '0')
+        replace(to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '')
+        || CASE WHEN {offset} = interval '0' THEN 'Z'
+                WHEN {offset} > interval '0' THEN to_char({offset}, '"+"HH24:MI')
+                ELSE to_char(-{offset}, '"-"HH24:MI')
            END
     END)"""
 
