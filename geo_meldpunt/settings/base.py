@@ -60,8 +60,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below; the embed pages widen frame-ancestors).
-    "csp.middleware.CSPMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below; the embed pages widen frame-ancestors):
+    # django-csp's middleware, the settings' policy built once per process.
+    "geo_meldpunt.core.security_headers.CSPMiddleware",
     # PostgreSQL unreachable: 503 with Retry-After instead of a 500 (geo_meldpunt/core/outage.py).
     "geo_meldpunt.core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
