@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from geo_meldpunt.core.errors import ApplicationError
 from geo_meldpunt.zones import routing
-from geo_meldpunt.zones.models import Zone, ZoneType
+from geo_meldpunt.zones.models import Zone, ZoneType, zone_valid_on_sql
 
 from .tunables import (
     DEMO_BACKGROUND_SHARE,
@@ -33,12 +33,12 @@ BBox = tuple[float, float, float, float]
 # One statement per batch: the GiST index on zones_zonepart finds the few parts near each point, ST_Covers
 # (not contains: a point on a shared border lies in both zones) settles it. Only points inside a territory
 # zone come back, with the sorted ids of every zone valid today that covers them.
-COVERING_SQL = """
+COVERING_SQL = f"""
 SELECT p.i, array_agg(DISTINCT zp.zone_id ORDER BY zp.zone_id)
 FROM unnest(%(lon)s::float8[], %(lat)s::float8[]) WITH ORDINALITY AS p(lon, lat, i)
 JOIN zones_zonepart zp ON ST_Covers(zp.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
 JOIN zones_zone z ON z.id = zp.zone_id
-WHERE (z.valid_from IS NULL OR z.valid_from <= %(day)s) AND (z.valid_to IS NULL OR z.valid_to > %(day)s)
+WHERE {zone_valid_on_sql("z")}
 GROUP BY p.i
 HAVING bool_or(zp.zone_type = 'territory')
 ORDER BY p.i

@@ -9,7 +9,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.utils import timezone
 
-from geo_meldpunt.zones.models import Zone, ZonePart, ZoneType
+from geo_meldpunt.zones.models import Zone, ZonePart, ZoneType, zone_valid_on_sql
 
 # One statement for any number of points: unnest the coordinates, test each against the subdivided territory.
 _INSIDE_SQL = """
@@ -17,7 +17,7 @@ SELECT p.i FROM unnest(%(lons)s::double precision[], %(lats)s::double precision[
 WHERE EXISTS (
     SELECT 1 FROM {parts} zp JOIN {zones} z ON z.id = zp.zone_id
     WHERE zp.zone_type = %(territory)s
-      AND (z.valid_from IS NULL OR z.valid_from <= %(day)s) AND (z.valid_to IS NULL OR z.valid_to > %(day)s)
+      AND {valid}
       AND ST_Covers(zp.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
 )
 """
@@ -28,7 +28,9 @@ def points_in_territory(points: list[Point]) -> list[bool]:
     if not points:
         return []
     sql = _INSIDE_SQL.format(
-        parts=connection.ops.quote_name(ZonePart._meta.db_table), zones=connection.ops.quote_name(Zone._meta.db_table)
+        parts=connection.ops.quote_name(ZonePart._meta.db_table),
+        zones=connection.ops.quote_name(Zone._meta.db_table),
+        valid=zone_valid_on_sql("z"),
     )
     params: dict[str, Any] = {
         "lons": [p.x for p in points],

@@ -58,6 +58,14 @@ def zone_valid_on(day, *, prefix: str = "") -> models.Q:
     )
 
 
+def zone_valid_on_sql(alias: str) -> str:
+    """zone_valid_on in SQL, for statements written by hand: the zone table under `alias`, the day `%(day)s`."""
+    return (
+        f"({alias}.valid_from IS NULL OR {alias}.valid_from <= %(day)s)"
+        f" AND ({alias}.valid_to IS NULL OR {alias}.valid_to > %(day)s)"
+    )
+
+
 class ZoneQuerySet(models.QuerySet):
     def valid_on(self, day):
         return self.filter(zone_valid_on(day))

@@ -24,7 +24,16 @@ from django.utils.translation import gettext as _
 from geo_meldpunt.core.errors import OutsideTerritory
 from geo_meldpunt.core.models import TranslatedNameModel
 
-from .models import ZONE_TYPE_SPECIFICITY, Department, RoutingRule, Zone, ZonePart, ZoneType, zone_valid_on
+from .models import (
+    ZONE_TYPE_SPECIFICITY,
+    Department,
+    RoutingRule,
+    Zone,
+    ZonePart,
+    ZoneType,
+    zone_valid_on,
+    zone_valid_on_sql,
+)
 
 
 @dataclass(frozen=True)
@@ -243,7 +252,7 @@ WITH category AS (
     FROM zones_zonepart p JOIN zones_zone z ON z.id = p.zone_id
     WHERE %(located)s
       AND ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
-      AND (z.valid_from IS NULL OR z.valid_from <= %(day)s) AND (z.valid_to IS NULL OR z.valid_to > %(day)s)
+      AND {zone_valid_on_sql("z")}
 ), rules AS (
     SELECT {_json_object("r", _RULE_COLUMNS)} AS rule, {_json_object("d", _DEPARTMENT_COLUMNS)} AS department
     FROM category, zones_routingrule r JOIN zones_department d ON d.id = r.department_id
