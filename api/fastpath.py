@@ -34,7 +34,7 @@ def takes_plain_json(request: HttpRequest) -> bool:
     """Whether DRF's negotiation would pick the JSON renderer with no options for this request."""
     if "format" in request.GET:
         return False
-    accept = request.headers.get("Accept", "").strip()
+    accept = request.META.get("HTTP_ACCEPT", "").strip()  # request.headers would copy every header first
     if not accept:
         return True
     kinds = [part.split(";", 1) for part in accept.split(",")]

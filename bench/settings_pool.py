@@ -13,5 +13,5 @@ _max = int(os.environ.get("MELDPUNT_BENCH_POOL_MAX", "4"))
 DATABASES["default"] = {
     **DATABASES["default"],
     "CONN_MAX_AGE": 0,
-    "OPTIONS": {"pool": {"min_size": 1, "max_size": _max, "timeout": 10}},
+    "OPTIONS": {**DATABASES["default"]["OPTIONS"], "pool": {"min_size": 1, "max_size": _max, "timeout": 10}},
 }

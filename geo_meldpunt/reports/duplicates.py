@@ -18,9 +18,10 @@ from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
-from django.db import connection
 from django.db.models import BigIntegerField, QuerySet, Value
 from django.db.models.functions import Cast
+
+from geo_meldpunt.core.prepared import prepared_cursor
 
 from . import permissions
 from .choices import PUBLIC_KINDS
@@ -150,7 +151,7 @@ def duplicate_candidates_json(*, category_slug: str, lon: float, lat: float, lan
         "default_radius": settings.REPORTS_DUPLICATES_RADIUS_M,
         "limit": settings.REPORTS_DUPLICATES_LIMIT,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_nearby_sql(language), params)
         found, body = cursor.fetchone()
     return body if found else None

@@ -121,6 +121,9 @@ DATABASES = {
         "PORT": env("MELDPUNT_DB_PORT", "5432"),
         "CONN_MAX_AGE": int(env("MELDPUNT_DB_CONN_MAX_AGE", "60")),
         "CONN_HEALTH_CHECKS": True,
+        # The hot one-statement answers are prepared on each connection (geo_meldpunt/core/postgis); 0 for a
+        # pooler in transaction mode that keeps no prepared statements (PgBouncer before 1.21).
+        "OPTIONS": {"prepared_statements": env_bool("MELDPUNT_DB_PREPARED_STATEMENTS", True)},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from geo_meldpunt.core.errors import OutsideTerritory
 from geo_meldpunt.core.models import TranslatedNameModel
+from geo_meldpunt.core.prepared import prepared_cursor
 
 from .models import (
     ZONE_TYPE_SPECIFICITY,
@@ -329,7 +329,7 @@ def _routing_facts(*, point: Point | None, category_id: int | None = None, slug:
         "day": timezone.localdate(),
         "coordinator_slug": settings.MELDPUNT_COORDINATOR_DEPARTMENT,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(ROUTE_SQL, params)
         found, zone_rows, rule_rows, coordinator_row = cursor.fetchone()
     if found is None:

@@ -18,12 +18,12 @@ from functools import cache
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage, storages
-from django.db import connection
 from django.utils import timezone, translation
 from rest_framework import ISO_8601
 from rest_framework.settings import api_settings
 
 from geo_meldpunt.core.lookups import lookup_value_ok
+from geo_meldpunt.core.prepared import prepared_cursor
 
 from ..models import Kind, ReportPhoto, Status
 
@@ -168,7 +168,7 @@ def track_json(*, token: str, language: str, photo_prefix: str | None) -> tuple[
         "compliment": Kind.COMPLIMENT.value,
         "photo_prefix": photo_prefix,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_track_sql(**names), params)
         row = cursor.fetchone()
     if row is None:

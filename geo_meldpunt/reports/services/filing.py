@@ -39,6 +39,7 @@ from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from psycopg import pq
 
+from geo_meldpunt.core.prepared import prepared_cursor
 from geo_meldpunt.core.refdata import VERSION_SQL
 from geo_meldpunt.notifications import dispatch
 from geo_meldpunt.notifications.models import OutgoingEmail
@@ -81,7 +82,7 @@ def report_store(filing: Filing) -> Stored:
     one_statement = top_level and not filing.photos
     sql, params, drafts = create_statement(filing, with_mail=one_statement and mails)
     if one_statement and (not mails or drafts is not None):
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             stored = _stored(filing, cursor.fetchone())
         if stored.report is not None and drafts is not None:
