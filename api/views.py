@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo_meldpunt.core.errors import ApplicationError
-from geo_meldpunt.core.geo import make_point
 from geo_meldpunt.core.languages import current_language
 from geo_meldpunt.reports import duplicates, selectors, services
 from geo_meldpunt.reports.models import Report
@@ -243,9 +242,7 @@ class RoutingPreviewApi(fastpath.FastGet, APIView):
             return None
         lon, lat, slug = query
         try:
-            decision = routing.route_preview(
-                category_slug=slug, point=make_point(lon=lon, lat=lat), language=current_language()
-            )
+            decision = routing.route_preview(category_slug=slug, point=(lon, lat), language=current_language())
         except ApplicationError:  # outside the territory: DRF's path answers the field error
             return None
         if decision is None:

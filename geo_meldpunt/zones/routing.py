@@ -318,14 +318,17 @@ class _RoutingFacts:
     coordinator: Department | None
 
 
-def _routing_facts(*, point: Point | None, category_id: int | None = None, slug: str = "") -> _RoutingFacts | None:
-    """What a decision reads (ROUTE_SQL, one statement); None when no category has that id (or active slug)."""
+def _routing_facts(
+    *, lon_lat: tuple[float, float] | None, category_id: int | None = None, slug: str = ""
+) -> _RoutingFacts | None:
+    """What a decision reads (ROUTE_SQL, one statement) for a point in WGS84 (lon, lat), or none; None when no
+    category has that id (or active slug)."""
     params = {
         "category_id": category_id,
         "slug": slug,
-        "located": point is not None,
-        "lon": point.x if point is not None else 0.0,
-        "lat": point.y if point is not None else 0.0,
+        "located": lon_lat is not None,
+        "lon": lon_lat[0] if lon_lat is not None else 0.0,
+        "lat": lon_lat[1] if lon_lat is not None else 0.0,
         "day": timezone.localdate(),
         "coordinator_slug": settings.MELDPUNT_COORDINATOR_DEPARTMENT,
     }
@@ -370,16 +373,20 @@ def route(*, category, point: Point | None, language: str | None = None) -> Rout
     The reason is written in `language` (the city's default when not given), since it is stored. The decision's
     department and rule are instances built from the statement's rows: reading their fields costs no query.
     """
-    facts = _routing_facts(point=point, category_id=category.pk)
+    facts = _routing_facts(lon_lat=(point.x, point.y) if point is not None else None, category_id=category.pk)
     if facts is None:
         raise type(category).DoesNotExist(f"No category with id {category.pk}.")
     return _decide(facts, located=point is not None, language=language)
 
 
-def route_preview(*, category_slug: str, point: Point, language: str | None = None) -> RoutingDecision | None:
+def route_preview(
+    *, category_slug: str, point: Point | tuple[float, float], language: str | None = None
+) -> RoutingDecision | None:
     """The decision for an active category given by its slug, as route() would make it; None for no such
-    category. One statement in all: the public preview validates the slug with it."""
-    facts = _routing_facts(point=point, slug=category_slug)
+    category. One statement in all: the public preview validates the slug with it. `point`: a WGS84 Point, or its
+    (lon, lat) when the caller has no Point (the short way of the API, which checked the ranges)."""
+    lon_lat = (point.x, point.y) if isinstance(point, Point) else point
+    facts = _routing_facts(lon_lat=lon_lat, slug=category_slug)
     if facts is None:
         return None
     return _decide(facts, located=True, language=language)
