@@ -113,7 +113,7 @@ class ReportListCreateApi(generics.GenericAPIView):
             report, created = services.report_create_once(
                 idempotency_key=key, fingerprint=fingerprint, **data.validated_data, created_by=user
             )
-        body = s.ReportCreatedOutput(report).data
+        body = s.report_created_data(report)  # ReportCreatedOutput's data (the schema above), written directly
         return Response(
             body,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

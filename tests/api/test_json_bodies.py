@@ -240,3 +240,35 @@ def test_tracking_with_photos_in_another_storage_takes_their_addresses_from_it(a
     expected = rendered(s.TrackOutput(found, context={"request": response.wsgi_request, "history": history}).data)
     assert response.json() == expected
     assert len(expected["photos"]) == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_create_is_answered_as_report_created_output_gave(api_client, language):
+    """POST /api/v1/reports/ answers with report_created_data: ReportCreatedOutput's data for the stored report,
+    for each kind, in a zone and without a place, in every language."""
+    inside = Zone.objects.get(zone_type=ZoneType.TERRITORY).geom.point_on_surface
+    category = CategoryFactory(kinds=[Kind.MELDING, Kind.SUGGESTIE], **NAMES)
+    bodies = [
+        {"kind": "melding", "category": category.slug, "lat": inside.y, "lon": inside.x, "description": "Los."},
+        {"kind": "suggestie", "category": category.slug, "lat": inside.y, "lon": inside.x, "description": "Bank."},
+        {"kind": "suggestie", "category": category.slug, "description": "Zonder plaats.", "address": "Wapenplein"},
+    ]
+    for body in bodies:
+        response = api_client.post("/api/v1/reports/", body, format="json", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 201, response.content
+        stored = Report.objects.select_related("category", "department", "zone").get(
+            reference=response.json()["reference"]
+        )
+        with translation.override(language):
+            expected = rendered(s.ReportCreatedOutput(stored).data)
+        assert response.json() == expected
+        assert response["Location"] == expected["tracking_url"]
+    assert {r.zone_id is None for r in Report.objects.filter(category=category)} == {True, False}
+
+
+def test_report_created_data_is_report_created_output_for_a_compliment_and_a_report_without_deadline():
+    compliment = ReportFactory(kind=Kind.COMPLIMENT, category=CategoryFactory(kinds=[Kind.COMPLIMENT]), point=None)
+    legacy = ReportFactory(kind=Kind.SUGGESTIE, point=None)
+    Report.objects.filter(pk=legacy.pk).update(answer_due=None)
+    for report in (compliment, Report.objects.get(pk=legacy.pk)):
+        assert rendered(s.report_created_data(report)) == rendered(s.ReportCreatedOutput(report).data)
