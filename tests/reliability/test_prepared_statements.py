@@ -17,11 +17,11 @@ from psycopg import ClientCursor
 
 from geo_meldpunt.core.postgis.base import PreparedCursor
 from geo_meldpunt.zones.models import Zone, ZoneType
-from tests.factories import WAPENPLEIN, CategoryFactory, ReportFactory, point_at, project
+from tests.api.test_fastpath import requests_  # noqa: F401 (a fixture)
+from tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
 
-ORIGIN = point_at(*WAPENPLEIN)
 # A phrase of each statement's text, to find it among the connection's prepared statements.
 MARKERS = {
     "nearby": "'FeatureCollection'",
@@ -42,23 +42,9 @@ def found(statements: list[str], marker: str) -> int:
 
 
 @pytest.fixture
-def reads():
-    category = CategoryFactory(duplicate_radius_m=60)
-    reports = [
-        ReportFactory(category=category, point=project(ORIGIN, metres=8 * i, azimuth_deg=70 * i)) for i in range(3)
-    ]
-    inside = Zone.objects.get(zone_type=ZoneType.TERRITORY).geom.point_on_surface
-    return {
-        "nearby": (
-            "/api/v1/reports/nearby/",
-            {"lat": f"{ORIGIN.y:.6f}", "lon": f"{ORIGIN.x:.6f}", "category": category.slug},
-        ),
-        "routing": (
-            "/api/v1/routing/preview/",
-            {"lat": f"{inside.y:.6f}", "lon": f"{inside.x:.6f}", "category": category.slug},
-        ),
-        "track": (f"/api/v1/track/{reports[1].tracking_token}/", {}),
-    }
+def reads(requests_):  # noqa: F811 (the fixture imported above)
+    """The three reads of tests/api/test_fastpath.py (its fixture), by name."""
+    return dict(zip(("nearby", "routing", "track"), requests_, strict=True))
 
 
 def test_each_hot_read_is_prepared_once_and_answers_as_the_first_time(client, reads):
