@@ -24,11 +24,13 @@ Reports are JSON melding's at points of existing reports (so inside the territor
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import io
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -111,10 +113,27 @@ def payloads(n: int, seed: int) -> list[bytes]:
 # One load generator on loopback is one client address: the per-client rate limits of the public writes (README
 # "Limits") would answer 429 after 20 reports. The benchmark measures filing, not them: lifted for the gunicorn
 # server and for the in-process test client alike.
-UNTHROTTLED = {
+# The e-mails the benchmarks' creates queue go to a Redis database of their own, which no worker reads and each run
+# empties at its end (bench_broker_clear): never into the queue of the developer's own worker (database 0), which
+# would otherwise hold thousands of tasks for e-mails of the benchmark databases.
+BENCH_BROKER_DB = 13
+BENCH_BROKER_URL = re.sub(
+    r"(/\d*)?$", f"/{BENCH_BROKER_DB}", os.environ.get("MELDPUNT_REDIS_URL", "redis://127.0.0.1:6379/0"), count=1
+)
+# What every server and in-process client of the benchmarks runs with: the limits lifted, the broker above.
+BENCH_ENV = {
     "MELDPUNT_RATE_PUBLIC_WRITES_BURST": "1000000/min",
     "MELDPUNT_RATE_PUBLIC_WRITES_SUSTAINED": "100000000/hour",
+    "MELDPUNT_REDIS_URL": BENCH_BROKER_URL,
 }
+
+
+def bench_broker_clear() -> None:
+    """Drop the tasks this run queued (the outbox rows stay: the benchmark databases' sweep would queue them)."""
+    import redis
+
+    with contextlib.suppress(redis.RedisError):
+        redis.Redis.from_url(BENCH_BROKER_URL, socket_timeout=2).flushdb()
 
 
 class Server:
@@ -127,7 +146,7 @@ class Server:
             "MELDPUNT_DEBUG": "0",
             "MELDPUNT_DB_NAME": db,
             "MELDPUNT_LOG_LEVEL": "WARNING",
-            **UNTHROTTLED,
+            **BENCH_ENV,
             # gunicorn.conf.py recycles workers every 1000 requests; a restart inside a timed run is not filing.
             "MELDPUNT_WORKER_MAX_REQUESTS": "0",
         }
@@ -387,7 +406,7 @@ def main() -> None:
 
     load_before = os.getloadavg()[0]
     os.environ.setdefault("MELDPUNT_MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-create-media-"))
-    os.environ.update(UNTHROTTLED)
+    os.environ.update(BENCH_ENV)
     django_setup(args.db)
     if not args.no_migrate:
         reference_data_ensure(args.reference_data)
@@ -413,6 +432,7 @@ def main() -> None:
         conc = concurrent(port, conc_bodies, args.clients, args.seconds)
     finally:
         server.stop()
+        bench_broker_clear()
     time.sleep(1.0)  # the workers' statistics reach the collector as their sessions end
     triggers = trigger_stats()
     track_functions(args.db, False)

@@ -22,7 +22,8 @@ docs/benchmarks.md. Results: bench/results/floor-<db>.json.
 
 The public write throttle stays on, but each create comes from an address of its own (X-Forwarded-For with
 MELDPUNT_NUM_PROXIES=1 for both servers), as creates from many reporters do; its limits are lifted too
-(MELDPUNT_RATE_PUBLIC_WRITES_*, as bench_create.py does) so that no create is ever refused. Workers are not
+(MELDPUNT_RATE_PUBLIC_WRITES_*, as bench_create.py does) so that no create is ever refused. The e-mails the creates
+queue go to a Redis database of the benchmarks' own, emptied at the end (bench_create.BENCH_ENV). Workers are not
 recycled during a run (MELDPUNT_WORKER_MAX_REQUESTS=0).
 
     .venv/bin/python bench/bench_floor.py --db meldpunt_bench20k,meldpunt_bench1m
@@ -50,7 +51,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_create import HOST, UNTHROTTLED, free_port, payloads, sql_per_create, variants  # noqa: E402
+from bench_create import BENCH_ENV, HOST, bench_broker_clear, free_port, payloads, sql_per_create, variants  # noqa: E402
 from common import (  # noqa: E402
     ROOT,
     conninfo,
@@ -189,7 +190,7 @@ class Server:
                 "MELDPUNT_DEBUG": "0",
                 "MELDPUNT_DB_NAME": db,
                 "MELDPUNT_LOG_LEVEL": "WARNING",
-                **UNTHROTTLED,
+                **BENCH_ENV,
                 "MELDPUNT_NUM_PROXIES": "1",  # see reporter_headers
                 "MELDPUNT_WORKER_MAX_REQUESTS": "0",
                 **env,
@@ -464,7 +465,7 @@ def printed_args() -> list[str]:
 def run_one(args, db: str) -> dict:
     load_before = os.getloadavg()
     os.environ.setdefault("MELDPUNT_MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-floor-media-"))
-    os.environ.update(UNTHROTTLED)
+    os.environ.update(BENCH_ENV)
     if args.conn_max_age is not None:
         os.environ["MELDPUNT_DB_CONN_MAX_AGE"] = str(args.conn_max_age)
     django_setup(db)
@@ -539,9 +540,12 @@ def run_one(args, db: str) -> dict:
             s.stop()
     load_after = os.getloadavg()
 
-    sql = sql_per_create(payloads(23, args.seed + 7))
-    per_variant = variants(payloads(args.variants + 10, args.seed + 1), args.variants)
-    per_variant |= idempotency_variant(payloads(10, args.seed + 2), 5)
+    try:
+        sql = sql_per_create(payloads(23, args.seed + 7))
+        per_variant = variants(payloads(args.variants + 10, args.seed + 1), args.variants)
+        per_variant |= idempotency_variant(payloads(10, args.seed + 2), 5)
+    finally:
+        bench_broker_clear()
     return {
         "db": db,
         "reports_before": reports_before,

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_create import HOST, UNTHROTTLED, free_port, payloads  # noqa: E402
+from bench_create import BENCH_ENV, HOST, bench_broker_clear, free_port, payloads  # noqa: E402
 from bench_floor import Client, points, reporter_headers, tokens  # noqa: E402
 from common import ROOT, django_setup, summary_ms, threads_drive  # noqa: E402
 
@@ -219,7 +219,7 @@ def profile(endpoint: str, args, reqs: list) -> dict:
         "MELDPUNT_DB_NAME": args.db,
         "MELDPUNT_LOG_LEVEL": "WARNING",
         "MELDPUNT_WORKER_MAX_REQUESTS": "0",
-        **UNTHROTTLED,
+        **BENCH_ENV,
         "MELDPUNT_NUM_PROXIES": "1",  # each create from an address of its own (bench_floor.reporter_headers)
     }
     cmd = [
@@ -252,6 +252,7 @@ def profile(endpoint: str, args, reqs: list) -> dict:
                 os.kill(pid, 15)
         if proc.poll() is None:
             proc.terminate()
+        bench_broker_clear()
     stacks = request_stacks(raw)
     samples = sum(stacks.values())
     per_bucket: Counter = Counter()
